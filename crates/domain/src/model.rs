@@ -1,0 +1,1066 @@
+//! The evaluation dataset in memory: one typed row struct per table of
+//! ../shared/spec/dataset.md, and [`Dataset`], which holds them with indexes by id.
+//!
+//! Every field is a validated type, so a `Dataset` that exists is well-formed row by
+//! row. Referential problems (a batch naming an unknown institution, a score for an
+//! unknown enrollment) are *not* rejected: they are evidence of violations, so
+//! [`Dataset::new`] records them in [`Dataset::reference_issues`] for screening.
+
+use crate::enums::*;
+use crate::ids::*;
+use crate::{
+    CertNo, CreditCode, Date, DateTime, IdNumber, Level, OccupationCode, RegionCode, Score,
+};
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+
+/// Short text (names, channels): inline up to 24 bytes, so most need no allocation.
+pub type Text = CompactString;
+
+/// The tables of the interchange format, in the order files are listed and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    Meta,
+    Institutions,
+    Scopes,
+    Sites,
+    Affiliates,
+    Personnel,
+    Batches,
+    Sessions,
+    BatchStaff,
+    BatchChanges,
+    Enrollments,
+    Scores,
+    Results,
+    Papers,
+    Answers,
+    Certificates,
+    Standards,
+    Complaints,
+    Promotions,
+    AccessLog,
+    Sanctions,
+}
+
+impl Table {
+    /// Every table.
+    pub const ALL: [Table; 21] = [
+        Table::Meta,
+        Table::Institutions,
+        Table::Scopes,
+        Table::Sites,
+        Table::Affiliates,
+        Table::Personnel,
+        Table::Batches,
+        Table::Sessions,
+        Table::BatchStaff,
+        Table::BatchChanges,
+        Table::Enrollments,
+        Table::Scores,
+        Table::Results,
+        Table::Papers,
+        Table::Answers,
+        Table::Certificates,
+        Table::Standards,
+        Table::Complaints,
+        Table::Promotions,
+        Table::AccessLog,
+        Table::Sanctions,
+    ];
+
+    /// The file stem and sheet name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Table::Meta => "meta",
+            Table::Institutions => "institutions",
+            Table::Scopes => "scopes",
+            Table::Sites => "sites",
+            Table::Affiliates => "affiliates",
+            Table::Personnel => "personnel",
+            Table::Batches => "batches",
+            Table::Sessions => "sessions",
+            Table::BatchStaff => "batch_staff",
+            Table::BatchChanges => "batch_changes",
+            Table::Enrollments => "enrollments",
+            Table::Scores => "scores",
+            Table::Results => "results",
+            Table::Papers => "papers",
+            Table::Answers => "answers",
+            Table::Certificates => "certificates",
+            Table::Standards => "standards",
+            Table::Complaints => "complaints",
+            Table::Promotions => "promotions",
+            Table::AccessLog => "access_log",
+            Table::Sanctions => "sanctions",
+        }
+    }
+
+    /// The Chinese name.
+    pub const fn zh(self) -> &'static str {
+        match self {
+            Table::Meta => "元数据",
+            Table::Institutions => "评价机构",
+            Table::Scopes => "备案范围",
+            Table::Sites => "考核场所",
+            Table::Affiliates => "关联单位",
+            Table::Personnel => "考评及督导人员",
+            Table::Batches => "考务计划",
+            Table::Sessions => "考核科目",
+            Table::BatchStaff => "考评人员安排",
+            Table::BatchChanges => "考务计划变更",
+            Table::Enrollments => "参评人员",
+            Table::Scores => "成绩",
+            Table::Results => "评价结果",
+            Table::Papers => "试卷",
+            Table::Answers => "作答记录",
+            Table::Certificates => "证书",
+            Table::Standards => "考核规范",
+            Table::Complaints => "投诉举报",
+            Table::Promotions => "宣传材料",
+            Table::AccessLog => "证书数据读取记录",
+            Table::Sanctions => "处理记录",
+        }
+    }
+
+    /// Looks a table up by its file/sheet name or Chinese name.
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL
+            .into_iter()
+            .find(|t| t.name() == name || t.zh() == name)
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// 元数据: what the dataset describes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    /// 数据截止日期; defaults to the latest date seen in the data.
+    pub as_of: Option<Date>,
+    /// The jurisdiction.
+    pub region_code: Option<RegionCode>,
+    /// The rulebook to apply; default `national`.
+    pub policy: Option<Text>,
+    /// 筛查起始日期; certificates issued before it are history.
+    pub window_from: Option<Date>,
+}
+
+/// 评价机构.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Institution {
+    pub institution_id: InstitutionId,
+    pub name: Text,
+    pub credit_code: CreditCode,
+    pub kind: InstitutionKind,
+    pub region_code: RegionCode,
+    pub registered_on: Date,
+    /// Registration is valid through this date.
+    pub expires_on: Date,
+    pub status: RegistrationStatus,
+    pub status_since: Option<Date>,
+    /// Employers: staff headcount including dispatched workers.
+    pub employee_count: Option<u32>,
+    pub phone: Option<Text>,
+}
+
+/// 备案范围: one registered (occupation, level).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub institution_id: InstitutionId,
+    pub occupation_code: OccupationCode,
+    pub occupation_name: Option<Text>,
+    pub level: Level,
+    /// Default: the registration term.
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+}
+
+/// 考核场所.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub site_id: SiteId,
+    pub institution_id: InstitutionId,
+    pub address: Text,
+    pub capacity: Option<u32>,
+    pub registered_on: Option<Date>,
+    pub revoked_on: Option<Date>,
+}
+
+/// 关联单位: whose staff an employer may evaluate besides its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Affiliate {
+    pub institution_id: InstitutionId,
+    pub credit_code: CreditCode,
+    pub name: Text,
+    pub relation: Relation,
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+}
+
+/// 考评及督导人员.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Card number.
+    pub person_id: PersonId,
+    pub id_number: Option<IdNumber>,
+    pub name: Text,
+    pub role: PersonRole,
+    /// Empty for external supervisors.
+    pub institution_id: Option<InstitutionId>,
+    /// Examiners: the occupation they may evaluate.
+    pub occupation_code: Option<OccupationCode>,
+    /// Examiners: the highest level (smallest number) they may evaluate.
+    pub max_level: Option<Level>,
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+    /// Where they work, for recusal (回避).
+    pub employer_credit_code: Option<CreditCode>,
+}
+
+/// 考务计划: one evaluation activity (批次) of one occupation and level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub batch_id: BatchId,
+    pub institution_id: InstitutionId,
+    pub occupation_code: OccupationCode,
+    pub level: Level,
+    pub site_id: Option<SiteId>,
+    pub start_at: DateTime,
+    pub end_at: DateTime,
+    /// When the plan was filed; `None` = never filed.
+    pub filed_at: Option<DateTime>,
+    /// `None` = no internal supervisor assigned.
+    pub internal_supervisor_id: Option<PersonId>,
+    /// `None` = no supervision record.
+    pub supervision_record_at: Option<DateTime>,
+}
+
+/// 考核科目: one subject of one activity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub batch_id: BatchId,
+    pub subject: Subject,
+    pub start_at: DateTime,
+    pub end_at: DateTime,
+    pub paper_drawn: Option<PaperId>,
+    pub paper_used: Option<PaperId>,
+}
+
+/// 考评人员安排.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchStaff {
+    pub batch_id: BatchId,
+    pub subject: Subject,
+    pub person_id: PersonId,
+    pub duty: Duty,
+}
+
+/// 考务计划变更.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchChange {
+    pub batch_id: BatchId,
+    pub field: ChangeField,
+    pub old_value: Option<Text>,
+    pub new_value: Option<Text>,
+    pub changed_at: DateTime,
+    /// `None` = never reported.
+    pub reported_at: Option<DateTime>,
+}
+
+/// 参评人员: one application to one activity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enrollment {
+    pub batch_id: BatchId,
+    pub candidate_id: IdNumber,
+    pub name: Text,
+    pub employer_credit_code: Option<CreditCode>,
+    pub employer_name: Option<Text>,
+    pub education: Option<Education>,
+    /// The diploma is in this or a related major.
+    pub major_related: Option<bool>,
+    /// Whole years of work in this or a related occupation.
+    pub work_years: Option<u8>,
+    pub prior_cert_no: Option<CertNo>,
+    pub prior_occupation_code: Option<OccupationCode>,
+    pub prior_level: Option<Level>,
+    pub prior_cert_on: Option<Date>,
+    pub applied_at: Option<DateTime>,
+}
+
+/// 成绩: one subject score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreRow {
+    pub batch_id: BatchId,
+    pub candidate_id: IdNumber,
+    pub subject: Subject,
+    pub score: Score,
+    pub graded_by: Option<PersonId>,
+    pub recorded_at: Option<DateTime>,
+}
+
+/// 评价结果.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    pub batch_id: BatchId,
+    pub candidate_id: IdNumber,
+    pub result: Outcome,
+}
+
+/// 试卷: the answer key of one paper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paper {
+    pub paper_id: PaperId,
+    pub occupation_code: OccupationCode,
+    pub level: Level,
+    pub subject: Subject,
+    /// One character per objective item.
+    pub answer_key: String,
+}
+
+/// 作答记录: one candidate's responses to one paper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub batch_id: BatchId,
+    pub candidate_id: IdNumber,
+    pub paper_id: PaperId,
+    /// One character per item, `-` = blank.
+    pub responses: String,
+    pub started_at: Option<DateTime>,
+    pub submitted_at: Option<DateTime>,
+}
+
+/// 证书.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    pub cert_no: CertNo,
+    pub candidate_id: IdNumber,
+    pub name: Text,
+    pub institution_id: InstitutionId,
+    /// `None` for certificates with no activity recorded.
+    pub batch_id: Option<BatchId>,
+    pub occupation_code: OccupationCode,
+    pub level: Level,
+    pub issued_on: Date,
+    pub uploaded_at: Option<DateTime>,
+    pub status: CertStatus,
+}
+
+/// 考核规范: an override of the national norms for one occupation, level and subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standard {
+    pub occupation_code: OccupationCode,
+    pub level: Level,
+    pub subject: Subject,
+    pub min_minutes: Option<u32>,
+    /// Share of the subject in the overall result, 0..=1.
+    pub weight: Option<f64>,
+    pub pass_mark: Option<Score>,
+    /// Candidates per proctor.
+    pub proctor_ratio: Option<u32>,
+    /// Candidates per examiner.
+    pub examiner_ratio: Option<u32>,
+}
+
+/// 投诉举报.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Complaint {
+    pub complaint_id: ComplaintId,
+    pub institution_id: InstitutionId,
+    pub received_on: Date,
+    pub channel: Option<Text>,
+    pub summary: String,
+    pub verified: Verified,
+    pub at_fault: Option<bool>,
+}
+
+/// 宣传材料.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Promotion {
+    pub institution_id: InstitutionId,
+    pub channel: Option<Text>,
+    pub captured_on: Date,
+    pub text: String,
+}
+
+/// 证书数据读取记录.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessLog {
+    pub at: DateTime,
+    pub user_id: UserId,
+    pub institution_id: Option<InstitutionId>,
+    pub cert_no: CertNo,
+    pub action: AccessAction,
+}
+
+/// 处理记录: a past decision, for repeat-offence rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sanction {
+    pub institution_id: InstitutionId,
+    pub decided_on: Date,
+    pub item: GuideItem,
+    pub severity: Severity,
+    pub disposition: Disposition,
+}
+
+/// A guide item 1..=15 of the 评价机构违纪违规认定处理指引.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct GuideItem(u8);
+
+impl GuideItem {
+    /// Parses 1..=15.
+    pub fn parse(text: &str) -> Result<Self, crate::Error> {
+        let t = text.trim();
+        match t.parse::<u8>() {
+            Ok(n) if (1..=15).contains(&n) => Ok(GuideItem(n)),
+            _ => Err(crate::Error::invalid(
+                format!("\"{t}\" is not a guide item"),
+                "a guide item number 1..15",
+            )),
+        }
+    }
+
+    /// The item number.
+    pub fn number(self) -> u8 {
+        self.0
+    }
+}
+
+/// All tables of one dataset. Build it with [`Dataset::new`], which indexes it and
+/// records referential problems.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tables {
+    pub meta: Meta,
+    pub institutions: Vec<Institution>,
+    pub scopes: Vec<Scope>,
+    pub sites: Vec<Site>,
+    pub affiliates: Vec<Affiliate>,
+    pub personnel: Vec<Person>,
+    pub batches: Vec<Batch>,
+    pub sessions: Vec<Session>,
+    pub batch_staff: Vec<BatchStaff>,
+    pub batch_changes: Vec<BatchChange>,
+    pub enrollments: Vec<Enrollment>,
+    pub scores: Vec<ScoreRow>,
+    pub results: Vec<ResultRow>,
+    pub papers: Vec<Paper>,
+    pub answers: Vec<Answer>,
+    pub certificates: Vec<Certificate>,
+    pub standards: Vec<Standard>,
+    pub complaints: Vec<Complaint>,
+    pub promotions: Vec<Promotion>,
+    pub access_log: Vec<AccessLog>,
+    pub sanctions: Vec<Sanction>,
+    /// Which tables the source had (a missing optional table disables the rules
+    /// that need it; it is never an error).
+    pub present: BTreeSet<Table>,
+}
+
+impl Tables {
+    /// Number of rows of a table.
+    pub fn len(&self, table: Table) -> usize {
+        match table {
+            Table::Meta => usize::from(self.present.contains(&Table::Meta)),
+            Table::Institutions => self.institutions.len(),
+            Table::Scopes => self.scopes.len(),
+            Table::Sites => self.sites.len(),
+            Table::Affiliates => self.affiliates.len(),
+            Table::Personnel => self.personnel.len(),
+            Table::Batches => self.batches.len(),
+            Table::Sessions => self.sessions.len(),
+            Table::BatchStaff => self.batch_staff.len(),
+            Table::BatchChanges => self.batch_changes.len(),
+            Table::Enrollments => self.enrollments.len(),
+            Table::Scores => self.scores.len(),
+            Table::Results => self.results.len(),
+            Table::Papers => self.papers.len(),
+            Table::Answers => self.answers.len(),
+            Table::Certificates => self.certificates.len(),
+            Table::Standards => self.standards.len(),
+            Table::Complaints => self.complaints.len(),
+            Table::Promotions => self.promotions.len(),
+            Table::AccessLog => self.access_log.len(),
+            Table::Sanctions => self.sanctions.len(),
+        }
+    }
+}
+
+/// A reference from one row to a row that does not exist. Kept, not refused: it is
+/// evidence for screening (a batch of an unregistered institution is guide item 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceIssue {
+    /// The table holding the reference.
+    pub table: Table,
+    /// The 0-based row index in that table.
+    pub index: usize,
+    /// The referencing column.
+    pub column: &'static str,
+    /// The value that points nowhere.
+    pub value: String,
+    /// The table it should exist in.
+    pub target: Table,
+}
+
+/// An enrollment key: (batch, candidate).
+pub type EnrollmentKey = (BatchId, IdNumber);
+
+/// A validated, indexed dataset.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// The rows.
+    pub tables: Tables,
+    institution_ix: FxHashMap<InstitutionId, usize>,
+    site_ix: FxHashMap<SiteId, usize>,
+    person_ix: FxHashMap<PersonId, usize>,
+    batch_ix: FxHashMap<BatchId, usize>,
+    paper_ix: FxHashMap<PaperId, usize>,
+    enrollment_ix: FxHashMap<EnrollmentKey, usize>,
+    cert_ix: FxHashMap<CertNo, Vec<usize>>,
+    reference_issues: Vec<ReferenceIssue>,
+}
+
+/// A duplicate primary key: two rows of a table claim the same id. The dataset is
+/// ambiguous, so this is an error, located at the second row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub table: Table,
+    /// 0-based index of the later row.
+    pub index: usize,
+    pub column: &'static str,
+    pub value: String,
+}
+
+fn index_unique<K: std::hash::Hash + Eq + Clone, R>(
+    rows: &[R],
+    key: impl Fn(&R) -> K,
+    show: impl Fn(&K) -> String,
+    table: Table,
+    column: &'static str,
+    dups: &mut Vec<DuplicateKey>,
+) -> FxHashMap<K, usize> {
+    let mut map = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
+    for (i, r) in rows.iter().enumerate() {
+        let k = key(r);
+        if map.contains_key(&k) {
+            dups.push(DuplicateKey {
+                table,
+                index: i,
+                column,
+                value: show(&k),
+            });
+        } else {
+            map.insert(k, i);
+        }
+    }
+    map
+}
+
+impl Dataset {
+    /// Indexes the tables. Duplicate primary keys are errors (the data is
+    /// ambiguous); duplicate certificate numbers are not (they are a finding).
+    /// References to missing rows are recorded, not refused.
+    pub fn new(tables: Tables) -> Result<Dataset, Vec<DuplicateKey>> {
+        let mut dups = Vec::new();
+        let t = &tables;
+        let institution_ix = index_unique(
+            &t.institutions,
+            |r| r.institution_id.clone(),
+            |k| k.to_string(),
+            Table::Institutions,
+            "institution_id",
+            &mut dups,
+        );
+        let site_ix = index_unique(
+            &t.sites,
+            |r| r.site_id.clone(),
+            |k| k.to_string(),
+            Table::Sites,
+            "site_id",
+            &mut dups,
+        );
+        let person_ix = index_unique(
+            &t.personnel,
+            |r| r.person_id.clone(),
+            |k| k.to_string(),
+            Table::Personnel,
+            "person_id",
+            &mut dups,
+        );
+        let batch_ix = index_unique(
+            &t.batches,
+            |r| r.batch_id.clone(),
+            |k| k.to_string(),
+            Table::Batches,
+            "batch_id",
+            &mut dups,
+        );
+        let paper_ix = index_unique(
+            &t.papers,
+            |r| r.paper_id.clone(),
+            |k| k.to_string(),
+            Table::Papers,
+            "paper_id",
+            &mut dups,
+        );
+        let enrollment_ix = index_unique(
+            &t.enrollments,
+            |r| (r.batch_id.clone(), r.candidate_id),
+            |k| format!("{} / {}", k.0, k.1.masked()),
+            Table::Enrollments,
+            "candidate_id",
+            &mut dups,
+        );
+        index_unique(
+            &t.scores,
+            |r| (r.batch_id.clone(), r.candidate_id, r.subject),
+            |k| format!("{} / {} / {}", k.0, k.1.masked(), k.2),
+            Table::Scores,
+            "subject",
+            &mut dups,
+        );
+        index_unique(
+            &t.results,
+            |r| (r.batch_id.clone(), r.candidate_id),
+            |k| format!("{} / {}", k.0, k.1.masked()),
+            Table::Results,
+            "candidate_id",
+            &mut dups,
+        );
+        index_unique(
+            &t.complaints,
+            |r| r.complaint_id.clone(),
+            |k| k.to_string(),
+            Table::Complaints,
+            "complaint_id",
+            &mut dups,
+        );
+        if !dups.is_empty() {
+            return Err(dups);
+        }
+        let mut cert_ix: FxHashMap<CertNo, Vec<usize>> =
+            FxHashMap::with_capacity_and_hasher(t.certificates.len(), Default::default());
+        for (i, c) in t.certificates.iter().enumerate() {
+            cert_ix.entry(c.cert_no.clone()).or_default().push(i);
+        }
+        let mut ds = Dataset {
+            tables,
+            institution_ix,
+            site_ix,
+            person_ix,
+            batch_ix,
+            paper_ix,
+            enrollment_ix,
+            cert_ix,
+            reference_issues: Vec::new(),
+        };
+        ds.reference_issues = ds.find_reference_issues();
+        Ok(ds)
+    }
+
+    fn find_reference_issues(&self) -> Vec<ReferenceIssue> {
+        let t = &self.tables;
+        let mut out = Vec::new();
+        let mut check = |ok: bool,
+                         table: Table,
+                         index: usize,
+                         column: &'static str,
+                         value: &dyn std::fmt::Display,
+                         target: Table| {
+            if !ok {
+                out.push(ReferenceIssue {
+                    table,
+                    index,
+                    column,
+                    value: value.to_string(),
+                    target,
+                });
+            }
+        };
+        let inst = |id: &InstitutionId| self.institution_ix.contains_key(id);
+        for (i, r) in t.scopes.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Scopes,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+        }
+        for (i, r) in t.sites.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Sites,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+        }
+        for (i, r) in t.affiliates.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Affiliates,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+        }
+        for (i, r) in t.personnel.iter().enumerate() {
+            if let Some(id) = &r.institution_id {
+                check(
+                    inst(id),
+                    Table::Personnel,
+                    i,
+                    "institution_id",
+                    id,
+                    Table::Institutions,
+                );
+            }
+        }
+        for (i, r) in t.batches.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Batches,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+            if let Some(s) = &r.site_id {
+                check(
+                    self.site_ix.contains_key(s),
+                    Table::Batches,
+                    i,
+                    "site_id",
+                    s,
+                    Table::Sites,
+                );
+            }
+            if let Some(p) = &r.internal_supervisor_id {
+                check(
+                    self.person_ix.contains_key(p),
+                    Table::Batches,
+                    i,
+                    "internal_supervisor_id",
+                    p,
+                    Table::Personnel,
+                );
+            }
+        }
+        let batch = |id: &BatchId| self.batch_ix.contains_key(id);
+        for (i, r) in t.sessions.iter().enumerate() {
+            check(
+                batch(&r.batch_id),
+                Table::Sessions,
+                i,
+                "batch_id",
+                &r.batch_id,
+                Table::Batches,
+            );
+        }
+        for (i, r) in t.batch_staff.iter().enumerate() {
+            check(
+                batch(&r.batch_id),
+                Table::BatchStaff,
+                i,
+                "batch_id",
+                &r.batch_id,
+                Table::Batches,
+            );
+            check(
+                self.person_ix.contains_key(&r.person_id),
+                Table::BatchStaff,
+                i,
+                "person_id",
+                &r.person_id,
+                Table::Personnel,
+            );
+        }
+        for (i, r) in t.batch_changes.iter().enumerate() {
+            check(
+                batch(&r.batch_id),
+                Table::BatchChanges,
+                i,
+                "batch_id",
+                &r.batch_id,
+                Table::Batches,
+            );
+        }
+        for (i, r) in t.enrollments.iter().enumerate() {
+            check(
+                batch(&r.batch_id),
+                Table::Enrollments,
+                i,
+                "batch_id",
+                &r.batch_id,
+                Table::Batches,
+            );
+        }
+        let enrolled =
+            |b: &BatchId, c: &IdNumber| self.enrollment_ix.contains_key(&(b.clone(), *c));
+        for (i, r) in t.scores.iter().enumerate() {
+            check(
+                enrolled(&r.batch_id, &r.candidate_id),
+                Table::Scores,
+                i,
+                "candidate_id",
+                &r.candidate_id.masked(),
+                Table::Enrollments,
+            );
+        }
+        for (i, r) in t.results.iter().enumerate() {
+            check(
+                enrolled(&r.batch_id, &r.candidate_id),
+                Table::Results,
+                i,
+                "candidate_id",
+                &r.candidate_id.masked(),
+                Table::Enrollments,
+            );
+        }
+        for (i, r) in t.answers.iter().enumerate() {
+            check(
+                enrolled(&r.batch_id, &r.candidate_id),
+                Table::Answers,
+                i,
+                "candidate_id",
+                &r.candidate_id.masked(),
+                Table::Enrollments,
+            );
+            check(
+                self.paper_ix.contains_key(&r.paper_id),
+                Table::Answers,
+                i,
+                "paper_id",
+                &r.paper_id,
+                Table::Papers,
+            );
+        }
+        for (i, r) in t.certificates.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Certificates,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+            if let Some(b) = &r.batch_id {
+                check(
+                    batch(b),
+                    Table::Certificates,
+                    i,
+                    "batch_id",
+                    b,
+                    Table::Batches,
+                );
+            }
+        }
+        for (i, r) in t.complaints.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Complaints,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+        }
+        for (i, r) in t.promotions.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Promotions,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+        }
+        for (i, r) in t.access_log.iter().enumerate() {
+            if let Some(id) = &r.institution_id {
+                check(
+                    inst(id),
+                    Table::AccessLog,
+                    i,
+                    "institution_id",
+                    id,
+                    Table::Institutions,
+                );
+            }
+        }
+        for (i, r) in t.sanctions.iter().enumerate() {
+            check(
+                inst(&r.institution_id),
+                Table::Sanctions,
+                i,
+                "institution_id",
+                &r.institution_id,
+                Table::Institutions,
+            );
+        }
+        out
+    }
+
+    /// References to rows that do not exist, for screening.
+    pub fn reference_issues(&self) -> &[ReferenceIssue] {
+        &self.reference_issues
+    }
+
+    /// The institution with this id.
+    pub fn institution(&self, id: &InstitutionId) -> Option<&Institution> {
+        self.institution_ix
+            .get(id)
+            .map(|&i| &self.tables.institutions[i])
+    }
+
+    /// The site with this id.
+    pub fn site(&self, id: &SiteId) -> Option<&Site> {
+        self.site_ix.get(id).map(|&i| &self.tables.sites[i])
+    }
+
+    /// The person with this card number.
+    pub fn person(&self, id: &PersonId) -> Option<&Person> {
+        self.person_ix.get(id).map(|&i| &self.tables.personnel[i])
+    }
+
+    /// The activity with this batch id.
+    pub fn batch(&self, id: &BatchId) -> Option<&Batch> {
+        self.batch_ix.get(id).map(|&i| &self.tables.batches[i])
+    }
+
+    /// The paper with this id.
+    pub fn paper(&self, id: &PaperId) -> Option<&Paper> {
+        self.paper_ix.get(id).map(|&i| &self.tables.papers[i])
+    }
+
+    /// The application of `candidate` to `batch`.
+    pub fn enrollment(&self, batch: &BatchId, candidate: &IdNumber) -> Option<&Enrollment> {
+        self.enrollment_ix
+            .get(&(batch.clone(), *candidate))
+            .map(|&i| &self.tables.enrollments[i])
+    }
+
+    /// Every certificate carrying this number (more than one is a finding).
+    pub fn certificates_numbered(&self, no: &CertNo) -> impl Iterator<Item = &Certificate> {
+        self.cert_ix
+            .get(no)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.tables.certificates[i])
+    }
+
+    /// The date the data describes: `meta.as_of`, else the latest date seen.
+    pub fn as_of(&self) -> Option<Date> {
+        let t = &self.tables;
+        t.meta.as_of.or_else(|| {
+            let batches = t.batches.iter().map(|b| b.end_at.date());
+            let certs = t.certificates.iter().map(|c| c.issued_on);
+            batches.chain(certs).max()
+        })
+    }
+
+    /// The start of the screened window: `meta.window_from`, else the earliest activity start.
+    pub fn window_from(&self) -> Option<Date> {
+        self.tables
+            .meta
+            .window_from
+            .or_else(|| self.tables.batches.iter().map(|b| b.start_at.date()).min())
+    }
+
+    /// The earliest and latest dates of the activities.
+    pub fn activity_range(&self) -> Option<(Date, Date)> {
+        let b = &self.tables.batches;
+        Some((
+            b.iter().map(|b| b.start_at.date()).min()?,
+            b.iter().map(|b| b.end_at.date()).max()?,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inst(id: &str) -> Institution {
+        Institution {
+            institution_id: InstitutionId::parse(id).unwrap(),
+            name: "武汉某某职业培训学校".into(),
+            credit_code: CreditCode::parse("91350100M000100Y43").unwrap(),
+            kind: InstitutionKind::SocialOrg,
+            region_code: RegionCode::parse("420100").unwrap(),
+            registered_on: Date::from_ymd_opt(2023, 1, 1).unwrap(),
+            expires_on: Date::from_ymd_opt(2025, 12, 31).unwrap(),
+            status: RegistrationStatus::Active,
+            status_since: None,
+            employee_count: None,
+            phone: None,
+        }
+    }
+
+    fn batch(id: &str, inst: &str) -> Batch {
+        let at = Date::from_ymd_opt(2024, 5, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        Batch {
+            batch_id: BatchId::parse(id).unwrap(),
+            institution_id: InstitutionId::parse(inst).unwrap(),
+            occupation_code: OccupationCode::parse("4-03-02-01").unwrap(),
+            level: Level::new(4).unwrap(),
+            site_id: None,
+            start_at: at,
+            end_at: at,
+            filed_at: None,
+            internal_supervisor_id: None,
+            supervision_record_at: None,
+        }
+    }
+
+    #[test]
+    fn unknown_references_are_recorded_not_refused() {
+        let tables = Tables {
+            institutions: vec![inst("I1")],
+            batches: vec![batch("B1", "I1"), batch("B2", "I9")],
+            ..Default::default()
+        };
+        let ds = Dataset::new(tables).unwrap();
+        assert_eq!(ds.reference_issues().len(), 1);
+        let issue = &ds.reference_issues()[0];
+        assert_eq!(
+            (issue.table, issue.index, issue.column, issue.value.as_str()),
+            (Table::Batches, 1, "institution_id", "I9")
+        );
+        assert!(ds.batch(&BatchId::parse("B1").unwrap()).is_some());
+        assert_eq!(
+            ds.institution(&InstitutionId::parse("I1").unwrap())
+                .unwrap()
+                .name,
+            "武汉某某职业培训学校"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let tables = Tables {
+            institutions: vec![inst("I1"), inst("I1")],
+            ..Default::default()
+        };
+        let dups = Dataset::new(tables).unwrap_err();
+        assert_eq!(
+            dups,
+            vec![DuplicateKey {
+                table: Table::Institutions,
+                index: 1,
+                column: "institution_id",
+                value: "I1".into()
+            }]
+        );
+    }
+}
