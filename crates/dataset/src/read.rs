@@ -122,13 +122,40 @@ fn map_header(
     HeaderMap { positions }
 }
 
+/// The cells of one source row, by position.
+trait Cells {
+    fn cell(&self, pos: usize) -> Option<&str>;
+    fn count(&self) -> usize;
+    fn is_blank(&self) -> bool {
+        (0..self.count()).all(|p| self.cell(p).is_none_or(|t| t.trim().is_empty()))
+    }
+}
+
+impl Cells for csv::StringRecord {
+    fn cell(&self, pos: usize) -> Option<&str> {
+        self.get(pos)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Cells for Vec<Option<String>> {
+    fn cell(&self, pos: usize) -> Option<&str> {
+        self.get(pos)?.as_deref()
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
 /// One row being decoded: its cells, where it is, and where errors go.
 struct Row<'a> {
     table: Table,
     source: &'a str,
     row: usize,
     header: &'a HeaderMap,
-    cells: &'a [Option<String>],
+    cells: &'a dyn Cells,
     errors: &'a mut Errors,
 }
 
@@ -136,8 +163,7 @@ impl RowSource for Row<'_> {
     fn text(&self, i: usize) -> Option<&str> {
         let pos = self.header.positions[i]?;
         self.cells
-            .get(pos)?
-            .as_deref()
+            .cell(pos)
             .map(str::trim)
             .filter(|t| !t.is_empty())
     }
@@ -191,11 +217,8 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn row(&mut self, row: usize, cells: &[Option<String>]) {
-        if cells
-            .iter()
-            .all(|c| c.as_deref().is_none_or(|t| t.trim().is_empty()))
-        {
+    fn row(&mut self, row: usize, cells: &dyn Cells) {
+        if cells.is_blank() {
             return; // blank lines are not rows
         }
         self.rows_seen += 1;
@@ -430,13 +453,12 @@ fn read_csv_table(
     }
     let header: Vec<String> = record.iter().map(str::to_owned).collect();
     let mut decoder = Decoder::new(table, &source, &header);
-    let mut cells: Vec<Option<String>> = Vec::new();
     let mut last_report = 0u64;
+    let mut index = 0usize;
     while reader.read_record(&mut record).map_err(csv_err)? {
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        cells.clear();
-        cells.extend(record.iter().map(|f| Some(f.to_owned())));
-        decoder.row(line, &cells);
+        index += 1;
+        // Row numbers as a spreadsheet shows them: the header is row 1.
+        decoder.row(index + 1, &record);
         if let Some(progress) = options.progress {
             let pos = record.position().map_or(0, |p| p.byte());
             if pos - last_report > (4 << 20) {

@@ -256,32 +256,33 @@ pub trait RowSource {
 
 /// Decodes a required field; records an error and returns `None` if missing or malformed.
 pub fn req<T: Field>(src: &mut dyn RowSource, i: usize) -> Option<T> {
-    match src.text(i).map(str::to_owned) {
-        None => {
-            src.error(i, "", "required value is missing".into());
+    let outcome = match src.text(i) {
+        None => Err((String::new(), "required value is missing".to_string())),
+        Some(t) => T::decode(t).map_err(|e| (t.to_owned(), e.to_string())),
+    };
+    match outcome {
+        Ok(v) => Some(v),
+        Err((value, message)) => {
+            src.error(i, &value, message);
             None
         }
-        Some(t) => match T::decode(&t) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                src.error(i, &t, e.to_string());
-                None
-            }
-        },
     }
 }
 
 /// Decodes an optional field: `Some(None)` when empty, `None` when malformed (error recorded).
 pub fn opt<T: Field>(src: &mut dyn RowSource, i: usize) -> Option<Option<T>> {
-    match src.text(i).map(str::to_owned) {
-        None => Some(None),
-        Some(t) => match T::decode(&t) {
-            Ok(v) => Some(Some(v)),
-            Err(e) => {
-                src.error(i, &t, e.to_string());
-                None
-            }
-        },
+    let outcome = match src.text(i) {
+        None => Ok(None),
+        Some(t) => T::decode(t)
+            .map(Some)
+            .map_err(|e| (t.to_owned(), e.to_string())),
+    };
+    match outcome {
+        Ok(v) => Some(v),
+        Err((value, message)) => {
+            src.error(i, &value, message);
+            None
+        }
     }
 }
 
