@@ -1,0 +1,30 @@
+//! Progress bars and resource figures for long-running commands.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Duration;
+
+/// A progress bar on stderr for `total` units of `unit` ("bytes" shows sizes).
+pub fn bar(total: u64, message: &'static str, bytes: bool) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    let template = if bytes {
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}"
+    } else {
+        "{msg} [{bar:30}] {percent}% ETA {eta}"
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The peak resident memory of this process in MiB (Linux `VmHWM`), if known.
+pub fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}

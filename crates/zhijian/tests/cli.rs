@@ -1,0 +1,82 @@
+//! The binary as a user runs it: generate a province, check it, refuse a bad one.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn zhijian(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zhijian"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn generate_then_check_succeeds_and_labels_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("province");
+    let g = zhijian(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--scale",
+        "1",
+        "--seed",
+        "7",
+    ]);
+    assert!(g.status.success(), "{}", text(&g));
+    assert!(out.join("enrollments.csv").exists());
+    let labels = std::fs::read_to_string(out.join("labels.jsonl")).unwrap();
+    assert!(labels.lines().count() > 10, "labels: {labels}");
+    let c = zhijian(&["check", out.to_str().unwrap()]);
+    let shown = text(&c);
+    assert!(c.status.success(), "{shown}");
+    assert!(shown.contains("enrollments"), "{shown}");
+    assert!(shown.contains("420000 湖北省"), "{shown}");
+    assert!(shown.contains("校验通过 valid"), "{shown}");
+}
+
+#[test]
+fn check_refuses_a_malformed_dataset_with_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("institutions.csv"),
+        "institution_id,name,credit_code,kind,region_code,registered_on,expires_on,status\n\
+         I1,某培训学校,91350100M000100Y44,social_org,420100,2023-01-01,2025-12-31,active\n",
+    )
+    .unwrap();
+    let c = zhijian(&["check", dir.path().to_str().unwrap()]);
+    assert!(!c.status.success());
+    let shown = text(&c);
+    assert!(
+        shown.contains("institutions.csv (评价机构) row 2, column credit_code [C]"),
+        "{shown}"
+    );
+    assert!(shown.contains("check character is 3, not 4"), "{shown}");
+}
+
+#[test]
+fn check_on_a_missing_path_fails_cleanly() {
+    let c = zhijian(&["check", "/nonexistent/dataset"]);
+    assert!(!c.status.success());
+    assert!(text(&c).contains("/nonexistent/dataset"));
+    assert!(!Path::new("/nonexistent/dataset").exists());
+}
+
+#[test]
+fn help_is_bilingual() {
+    let h = zhijian(&["--help"]);
+    let shown = text(&h);
+    assert!(
+        shown.contains("生成模拟省份评价数据")
+            && shown.contains("Generate a realistic synthetic province"),
+        "{shown}"
+    );
+}
