@@ -546,15 +546,16 @@ fn index_unique<K: std::hash::Hash + Eq + Clone, R>(
     let mut map = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
     for (i, r) in rows.iter().enumerate() {
         let k = key(r);
-        if map.contains_key(&k) {
-            dups.push(DuplicateKey {
+        match map.entry(k) {
+            std::collections::hash_map::Entry::Occupied(e) => dups.push(DuplicateKey {
                 table,
                 index: i,
                 column,
-                value: show(&k),
-            });
-        } else {
-            map.insert(k, i);
+                value: show(e.key()),
+            }),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+            }
         }
     }
     map
