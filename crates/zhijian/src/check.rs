@@ -1,6 +1,6 @@
 //! `zhijian check`: read, validate and summarise a dataset.
 
-use crate::progress::{bar, peak_memory_mib};
+use crate::progress::{bar, pad, peak_memory_mib};
 use anyhow::Context;
 use dataset::read::{ReadOptions, read_dataset};
 use domain::model::{Dataset, Table};
@@ -77,14 +77,20 @@ pub fn summary(ds: &Dataset) -> String {
     if let Some((from, to)) = ds.activity_range() {
         writeln!(s, "评价活动 activities: {from} .. {to}").unwrap();
     }
-    writeln!(s, "\n{:<14} {:<18} {:>12}", "table", "表", "rows").unwrap();
+    writeln!(s, "\n{} {} {:>12}", pad("table", 14), pad("表", 18), "rows").unwrap();
     for table in Table::ALL {
         let rows = if t.present.contains(&table) {
             t.len(table).to_string()
         } else {
             "(absent 缺)".to_string()
         };
-        writeln!(s, "{:<14} {:<18} {:>12}", table.name(), table.zh(), rows).unwrap();
+        writeln!(
+            s,
+            "{} {} {rows:>12}",
+            pad(table.name(), 14),
+            pad(table.zh(), 18)
+        )
+        .unwrap();
     }
     if !ds.reference_issues().is_empty() {
         let mut by: BTreeMap<(Table, &str, Table), usize> = BTreeMap::new();

@@ -1,17 +1,19 @@
 //! `zhijian generate`: write a synthetic province and its violation labels.
 
-use crate::progress::{bar, peak_memory_mib};
+use crate::progress::{bar, pad, peak_memory_mib};
 use dataset::Format;
 use dataset::generate::{GenConfig, generate_to};
 use std::path::Path;
 use std::time::Instant;
 
+/// Generates and prints what was written; `list_tables` adds the rows per table.
 pub fn run(
     out: &Path,
     scale: u32,
     seed: u64,
     format: Format,
     violation_rate: f64,
+    list_tables: bool,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(scale >= 1, "--scale must be at least 1");
     anyhow::ensure!(
@@ -38,8 +40,14 @@ pub fn run(
         format,
         summary.labels
     );
-    for (table, n) in &summary.rows {
-        println!("  {:<14} {:<18} {n:>10}", table.name(), table.zh());
+    if list_tables {
+        for (table, n) in &summary.rows {
+            println!(
+                "  {} {} {n:>10}",
+                pad(table.name(), 14),
+                pad(table.zh(), 18)
+            );
+        }
     }
     if let Some(m) = peak_memory_mib() {
         println!(

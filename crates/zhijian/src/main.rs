@@ -76,7 +76,7 @@ fn demo(dir: &std::path::Path) -> anyhow::Result<()> {
         );
     } else {
         let rate = dataset::generate::GenConfig::default().violation_rate;
-        generate::run(dir, 1, 1, dataset::Format::Csv, rate)?;
+        generate::run(dir, 1, 1, dataset::Format::Csv, rate, false)?;
     }
     println!();
     check::run(dir)?;
@@ -96,7 +96,7 @@ fn main() -> ExitCode {
             seed,
             format,
             violation_rate,
-        } => generate::run(&out, scale, seed, format.into(), violation_rate),
+        } => generate::run(&out, scale, seed, format.into(), violation_rate, true),
         Command::Check { dataset } => check::run(&dataset),
         Command::Demo { dir } => demo(&dir),
     };
