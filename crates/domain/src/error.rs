@@ -14,6 +14,26 @@ pub enum Error {
         /// What a valid value looks like, e.g. "18 characters: 17 digits and a check digit or X".
         expected: &'static str,
     },
+    /// No builtin rulebook has this name.
+    #[error("unknown rulebook \"{name}\"; the builtin rulebooks are {}", crate::rulebook::names().join(", "))]
+    UnknownRulebook { name: String },
+    /// The rulebook text is not valid TOML of the rulebook shape.
+    #[error("rulebook {name}: {message}")]
+    RulebookSyntax { name: String, message: String },
+    /// A rulebook names a finding kind that does not exist.
+    #[error("rulebook {name}: unknown finding kind `{kind}`")]
+    UnknownKind { name: String, kind: String },
+    /// A rulebook leaves finding kinds out (every kind must be mapped).
+    #[error("rulebook {name}: finding kind `{}` is not mapped{}", kinds[0],
+        if kinds.len() > 1 { format!(" (nor {})", kinds[1..].join(", ")) } else { String::new() })]
+    MissingKinds { name: String, kinds: Vec<String> },
+    /// A rulebook value is out of range or inconsistent.
+    #[error("rulebook {name}: {kind}: {message}")]
+    RulebookInvalid {
+        name: String,
+        kind: String,
+        message: String,
+    },
 }
 
 impl Error {

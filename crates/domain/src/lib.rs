@@ -16,6 +16,7 @@ pub mod level;
 pub mod model;
 pub mod occupation;
 pub mod region;
+pub mod rulebook;
 pub mod score;
 pub mod time;
 

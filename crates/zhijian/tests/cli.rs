@@ -80,3 +80,62 @@ fn help_is_bilingual() {
         "{shown}"
     );
 }
+
+#[test]
+fn screen_writes_findings_and_the_risk_list_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("province");
+    let out = dir.path().join("screening");
+    let g = zhijian(&["generate", "--out", data.to_str().unwrap(), "--seed", "3"]);
+    assert!(g.status.success(), "{}", text(&g));
+    let s = zhijian(&[
+        "screen",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--policy",
+        "hubei",
+    ]);
+    let shown = text(&s);
+    assert!(s.status.success(), "{shown}");
+    assert!(shown.contains("湖北"), "{shown}");
+    let findings = std::fs::read_to_string(out.join("findings.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(findings.lines().next().unwrap()).unwrap();
+    for key in [
+        "rule",
+        "item",
+        "severity",
+        "disposition",
+        "institution_id",
+        "basis",
+        "message",
+        "evidence",
+    ] {
+        assert!(
+            first.get(key).is_some(),
+            "findings.jsonl lacks {key}: {first}"
+        );
+    }
+    assert!(out.join("risk_list.xlsx").metadata().unwrap().len() > 0);
+}
+
+#[test]
+fn screen_of_an_unreadable_dataset_fails_and_rules_prints_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = zhijian(&[
+        "screen",
+        "/nonexistent/dataset",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!s.status.success());
+    let r = zhijian(&["rules", "--policy", "qinghai"]);
+    let shown = text(&r);
+    assert!(r.status.success(), "{shown}");
+    assert!(
+        shown.contains("cheating.impersonation") && shown.contains("第二十二条"),
+        "{shown}"
+    );
+    let bad = zhijian(&["rules", "--policy", "atlantis"]);
+    assert!(!bad.status.success());
+}

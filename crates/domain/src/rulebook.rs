@@ -1,0 +1,525 @@
+//! 规则手册: a province's mapping of every finding kind to the guide item
+//! (认定处理指引 1..15), severity, disposition and the article text it rests on, plus
+//! the policy parameters screening uses (inactivity threshold, batch share, bulk
+//! factor, item-15 extent).
+//!
+//! Province differences are data: the rulebooks are TOML files under `rulebooks/`,
+//! shipped in the binary. Parsing embedded text is not IO, so this stays pure.
+//!
+//! A rulebook must map every [`FindingKind`] and nothing else: one that names an
+//! unknown kind or leaves one out is refused with an error naming the kind.
+
+use crate::Error;
+use crate::enums::{Disposition, Severity};
+use crate::finding::FindingKind;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The builtin rulebooks: (name, TOML text). `national` is the default.
+const BUILTIN: &[(&str, &str)] = &[
+    ("national", include_str!("../rulebooks/national.toml")),
+    (
+        "shanghai-minhang",
+        include_str!("../rulebooks/shanghai-minhang.toml"),
+    ),
+    ("liaoning", include_str!("../rulebooks/liaoning.toml")),
+    ("hubei", include_str!("../rulebooks/hubei.toml")),
+    ("qinghai", include_str!("../rulebooks/qinghai.toml")),
+    ("shanxi", include_str!("../rulebooks/shanxi.toml")),
+];
+
+/// How one finding kind is classified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The kind.
+    pub kind: FindingKind,
+    /// The guide item 1..=15 it is evidence of.
+    pub item: u8,
+    /// 一般 / 严重 / 特别严重.
+    pub severity: Severity,
+    /// 约谈提醒 / 限期整改 / 终止备案.
+    pub disposition: Disposition,
+    /// Item 15: the certificate data is revoked (撤销违规证书数据) on top of the disposition.
+    pub revoke_data: bool,
+    /// The legal basis: document and article, e.g. "湖北省技能人才评价违纪违规行为处理工作规程(试行) 第十四条(二)".
+    pub basis: String,
+    /// The wording of that article, quoted, e.g. "严重超出备案范围开展评价工作的".
+    pub text: Option<String>,
+    /// The candidate or staff article, where the finding also calls for a sanction
+    /// on a person, e.g. "第七条(四)".
+    pub article: Option<String>,
+}
+
+/// A threshold of inactivity and how it is classified (item 6 or 13 by province).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InactivityTier {
+    /// Months without activity while registered.
+    pub months: u32,
+    pub item: u8,
+    pub severity: Severity,
+    pub disposition: Disposition,
+    pub basis: String,
+    pub text: Option<String>,
+}
+
+/// Numbers the rules need besides the classification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// A batch is 纵容批量违规报名 when more than this share of its applications fail eligibility…
+    pub batch_mostly_ineligible_share: f64,
+    /// …and at least this many do.
+    pub batch_mostly_ineligible_min: u32,
+    /// Bulk reading: more accesses than this factor times the institution's own certificates…
+    pub access_bulk_factor: f64,
+    /// …and at least this many accesses.
+    pub access_bulk_min: u32,
+    /// Item 15 by extent: from this many findings per institution the severity is serious…
+    pub upload_serious_from: u32,
+    /// …and from this many grave.
+    pub upload_grave_from: u32,
+    /// Whether a serious finding against an institution with a previous serious
+    /// sanction becomes grave (已被警告，整改后再次违反).
+    pub escalate_repeat: bool,
+    /// The article of the escalation.
+    pub escalation_basis: String,
+    /// Days after an activity's end before a missing supervision record counts
+    /// (青海 第十七条: 2 working days); 0 = as soon as the activity is over.
+    pub supervision_record_grace_days: u32,
+    /// The disposition of each severity, used when grading or escalating.
+    pub general: Disposition,
+    pub serious: Disposition,
+    pub grave: Disposition,
+}
+
+impl Policy {
+    /// The disposition a severity calls for under this rulebook.
+    pub fn disposition_for(&self, severity: Severity) -> Disposition {
+        match severity {
+            Severity::General => self.general,
+            Severity::Serious => self.serious,
+            Severity::Grave => self.grave,
+        }
+    }
+}
+
+/// A parsed, complete rulebook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rulebook {
+    /// Its name (`national`, `hubei`, …).
+    pub name: String,
+    /// Chinese title, e.g. 湖北省口径.
+    pub title: String,
+    /// The main document the articles belong to.
+    pub document: String,
+    pub policy: Policy,
+    /// Inactivity tiers in ascending months; the last is the `activity.inactive` entry.
+    pub inactivity: Vec<InactivityTier>,
+    entries: BTreeMap<FindingKind, Entry>,
+}
+
+/// The names of the builtin rulebooks, default first.
+pub fn names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBook {
+    title: String,
+    document: String,
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    inactivity_tier: Vec<RawTier>,
+    rules: BTreeMap<String, RawEntry>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    batch_mostly_ineligible_share: Option<f64>,
+    batch_mostly_ineligible_min: Option<u32>,
+    access_bulk_factor: Option<f64>,
+    access_bulk_min: Option<u32>,
+    upload_serious_from: Option<u32>,
+    upload_grave_from: Option<u32>,
+    escalate_repeat: Option<bool>,
+    escalation_basis: Option<String>,
+    /// Overrides the rulebook's document for the escalation article ("" = none).
+    escalation_document: Option<String>,
+    supervision_record_grace_days: Option<u32>,
+    general: Option<Disposition>,
+    serious: Option<Disposition>,
+    grave: Option<Disposition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    months: u32,
+    item: u8,
+    severity: Severity,
+    disposition: Disposition,
+    basis: String,
+    document: Option<String>,
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    item: u8,
+    severity: Severity,
+    disposition: Disposition,
+    basis: String,
+    /// Overrides the rulebook's document for this entry.
+    document: Option<String>,
+    /// The wording of the article.
+    text: Option<String>,
+    article: Option<String>,
+    /// `activity.inactive` only: the threshold in months.
+    months: Option<u32>,
+}
+
+fn full_basis(document: &str, own: Option<&str>, basis: &str) -> String {
+    let doc = own.unwrap_or(document);
+    if doc.is_empty() {
+        basis.to_string()
+    } else {
+        format!("{doc} {basis}")
+    }
+}
+
+impl Rulebook {
+    /// Parses a rulebook. `name` is what it is called (and what errors say).
+    pub fn parse(name: &str, text: &str) -> Result<Rulebook, Error> {
+        let raw: RawBook = toml::from_str(text).map_err(|e| Error::RulebookSyntax {
+            name: name.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let invalid = |kind: &str, message: String| Error::RulebookInvalid {
+            name: name.to_string(),
+            kind: kind.to_string(),
+            message,
+        };
+        let mut entries = BTreeMap::new();
+        let mut inactive_months = None;
+        for (id, r) in &raw.rules {
+            let kind = FindingKind::from_id(id).ok_or_else(|| Error::UnknownKind {
+                name: name.to_string(),
+                kind: id.clone(),
+            })?;
+            if !(1..=15).contains(&r.item) {
+                return Err(invalid(id, format!("item {} is outside 1..15", r.item)));
+            }
+            if r.basis.trim().is_empty() {
+                return Err(invalid(id, "basis is empty".into()));
+            }
+            match (kind, r.months) {
+                (FindingKind::Inactive, Some(0)) => {
+                    return Err(invalid(id, "months must be at least 1".into()));
+                }
+                (FindingKind::Inactive, Some(m)) => inactive_months = Some(m),
+                (FindingKind::Inactive, None) => {
+                    return Err(invalid(
+                        id,
+                        "months (the inactivity threshold) is required".into(),
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        id,
+                        "months applies to activity.inactive only".into(),
+                    ));
+                }
+                (_, None) => {}
+            }
+            entries.insert(
+                kind,
+                Entry {
+                    kind,
+                    item: r.item,
+                    severity: r.severity,
+                    disposition: r.disposition,
+                    revoke_data: r.item == 15,
+                    basis: full_basis(&raw.document, r.document.as_deref(), &r.basis),
+                    text: r.text.clone(),
+                    article: r.article.clone().filter(|a| !a.trim().is_empty()),
+                },
+            );
+        }
+        let missing: Vec<String> = FindingKind::ALL
+            .iter()
+            .filter(|k| !entries.contains_key(k))
+            .map(|k| k.id().to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::MissingKinds {
+                name: name.to_string(),
+                kinds: missing,
+            });
+        }
+        let top = &entries[&FindingKind::Inactive];
+        let top_months = inactive_months.expect("checked above");
+        let mut inactivity = Vec::new();
+        for t in &raw.inactivity_tier {
+            if !(1..=15).contains(&t.item) {
+                return Err(invalid(
+                    "inactivity_tier",
+                    format!("item {} is outside 1..15", t.item),
+                ));
+            }
+            if t.months == 0 || t.months >= top_months {
+                return Err(invalid(
+                    "inactivity_tier",
+                    format!(
+                        "months {} must be between 1 and the activity.inactive threshold ({top_months})",
+                        t.months
+                    ),
+                ));
+            }
+            inactivity.push(InactivityTier {
+                months: t.months,
+                item: t.item,
+                severity: t.severity,
+                disposition: t.disposition,
+                basis: full_basis(&raw.document, t.document.as_deref(), &t.basis),
+                text: t.text.clone(),
+            });
+        }
+        inactivity.push(InactivityTier {
+            months: top_months,
+            item: top.item,
+            severity: top.severity,
+            disposition: top.disposition,
+            basis: top.basis.clone(),
+            text: top.text.clone(),
+        });
+        inactivity.sort_by_key(|t| t.months);
+        if inactivity.windows(2).any(|w| w[0].months == w[1].months) {
+            return Err(invalid(
+                "inactivity_tier",
+                "two tiers have the same months".into(),
+            ));
+        }
+        let p = raw.policy;
+        let policy = Policy {
+            batch_mostly_ineligible_share: p.batch_mostly_ineligible_share.unwrap_or(0.5),
+            batch_mostly_ineligible_min: p.batch_mostly_ineligible_min.unwrap_or(3),
+            access_bulk_factor: p.access_bulk_factor.unwrap_or(5.0),
+            access_bulk_min: p.access_bulk_min.unwrap_or(200),
+            upload_serious_from: p.upload_serious_from.unwrap_or(10),
+            upload_grave_from: p.upload_grave_from.unwrap_or(100),
+            escalate_repeat: p.escalate_repeat.unwrap_or(true),
+            escalation_basis: full_basis(
+                &raw.document,
+                p.escalation_document.as_deref(),
+                p.escalation_basis
+                    .as_deref()
+                    .unwrap_or("已被警告，整改后再次违反"),
+            ),
+            supervision_record_grace_days: p.supervision_record_grace_days.unwrap_or(0),
+            general: p.general.unwrap_or(Disposition::Interview),
+            serious: p.serious.unwrap_or(Disposition::Rectify),
+            grave: p.grave.unwrap_or(Disposition::Terminate),
+        };
+        if !(0.0..1.0).contains(&policy.batch_mostly_ineligible_share) {
+            return Err(invalid(
+                "policy",
+                "batch_mostly_ineligible_share must be in 0..1".into(),
+            ));
+        }
+        if policy.access_bulk_factor <= 0.0 {
+            return Err(invalid(
+                "policy",
+                "access_bulk_factor must be positive".into(),
+            ));
+        }
+        if policy.upload_serious_from == 0 || policy.upload_grave_from < policy.upload_serious_from
+        {
+            return Err(invalid(
+                "policy",
+                "need 1 <= upload_serious_from <= upload_grave_from".into(),
+            ));
+        }
+        Ok(Rulebook {
+            name: name.to_string(),
+            title: raw.title,
+            document: raw.document,
+            policy,
+            inactivity,
+            entries,
+        })
+    }
+
+    /// A builtin rulebook by name (`national`, `shanghai-minhang`, `liaoning`,
+    /// `hubei`, `qinghai`, `shanxi`).
+    pub fn builtin(name: &str) -> Result<Rulebook, Error> {
+        let key = name.trim().to_ascii_lowercase();
+        let (n, text) =
+            BUILTIN
+                .iter()
+                .find(|(n, _)| *n == key)
+                .ok_or_else(|| Error::UnknownRulebook {
+                    name: name.to_string(),
+                })?;
+        Rulebook::parse(n, text)
+    }
+
+    /// The default rulebook.
+    pub fn national() -> Rulebook {
+        Rulebook::builtin("national").expect("the national rulebook parses")
+    }
+
+    /// The names of the builtin rulebooks, default first.
+    pub fn names() -> Vec<&'static str> {
+        names()
+    }
+
+    /// How `kind` is classified.
+    pub fn entry(&self, kind: FindingKind) -> &Entry {
+        &self.entries[&kind]
+    }
+
+    /// Every entry, in catalogue order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        FindingKind::ALL.iter().map(|k| &self.entries[k])
+    }
+
+    /// The smallest inactivity threshold in months (below it nothing is reported).
+    pub fn inactivity_threshold(&self) -> u32 {
+        self.inactivity[0].months
+    }
+
+    /// The highest tier reached by `months` of inactivity.
+    pub fn inactivity_tier(&self, months: u32) -> Option<&InactivityTier> {
+        self.inactivity.iter().rev().find(|t| months >= t.months)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replace_rule(text: &str, from: &str, to: &str) -> String {
+        assert!(text.contains(from), "{from}");
+        text.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn every_builtin_parses_and_maps_every_kind() {
+        for name in Rulebook::names() {
+            let book = Rulebook::builtin(name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(book.entries().count(), FindingKind::ALL.len());
+            for e in book.entries() {
+                assert!((1..=15).contains(&e.item));
+                assert_eq!(e.revoke_data, e.item == 15, "{name} {}", e.kind.id());
+                assert!(!e.basis.is_empty());
+            }
+            assert!(!book.inactivity.is_empty());
+        }
+        assert_eq!(Rulebook::names()[0], "national");
+    }
+
+    #[test]
+    fn national_defaults() {
+        let b = Rulebook::national();
+        let e = b.entry(FindingKind::Inactive);
+        assert_eq!((e.item, e.severity), (13, Severity::Grave));
+        assert_eq!(b.inactivity_threshold(), 12);
+        for k in FindingKind::ALL {
+            assert_eq!(b.entry(*k).item, k.default_item(), "{}", k.id());
+        }
+        assert_eq!(
+            b.entry(FindingKind::Impersonation).article.as_deref(),
+            Some("第七条(四)")
+        );
+    }
+
+    #[test]
+    fn hubei_and_qinghai_keep_their_differences() {
+        let h = Rulebook::builtin("hubei").unwrap();
+        let q = Rulebook::builtin("qinghai").unwrap();
+        let hi = h.entry(FindingKind::Impersonation);
+        assert_eq!(hi.severity, Severity::Serious);
+        assert!(hi.basis.contains("第十三条(五)"), "{}", hi.basis);
+        let hc = h.entry(FindingKind::AnswerCopying);
+        assert_eq!(hc.severity, Severity::Grave);
+        assert!(hc.basis.contains("第十四条(四)"), "{}", hc.basis);
+        let qi = q.entry(FindingKind::Impersonation);
+        assert_eq!(qi.severity, Severity::Grave);
+        assert!(qi.basis.contains("第二十二条(四)"), "{}", qi.basis);
+        // Qinghai: 一年内无正当理由 (serious, 第二十一条(三)) below 一年(含)以上 (grave).
+        let low = q.inactivity_tier(8).unwrap();
+        assert_eq!((low.severity, low.item), (Severity::Serious, 6));
+        assert!(low.basis.contains("第二十一条(三)"));
+        let high = q.inactivity_tier(12).unwrap();
+        assert_eq!((high.severity, high.item), (Severity::Grave, 13));
+        assert!(high.basis.contains("第二十二条(七)"));
+        assert!(q.inactivity_tier(3).is_none());
+        // Shanxi: 连续两年未开展 → terminate.
+        let s = Rulebook::builtin("shanxi").unwrap();
+        let t = s.inactivity_tier(24).unwrap();
+        assert_eq!(t.disposition, Disposition::Terminate);
+        assert_eq!(s.inactivity_tier(13).unwrap().severity, Severity::Serious);
+        assert!(h.policy.escalation_basis.contains("第十四条(七)"));
+        assert!(
+            s.policy
+                .escalation_basis
+                .starts_with("技能人才评价违纪违规行为处理工作指引")
+        );
+        assert!(q.policy.escalation_basis.contains("第二十二条(六)"));
+    }
+
+    #[test]
+    fn a_missing_or_unknown_kind_is_refused() {
+        let text = BUILTIN[0].1;
+        let start = text.find("[rules.\"promotion.subsidy_bait\"]").unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        let without = format!("{}{}", &text[..start], &text[end..]);
+        let err = Rulebook::parse("test", &without).unwrap_err();
+        assert_eq!(
+            err,
+            Error::MissingKinds {
+                name: "test".into(),
+                kinds: vec!["promotion.subsidy_bait".into()]
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("`promotion.subsidy_bait` is not mapped")
+        );
+        let unknown = replace_rule(
+            text,
+            "[rules.\"promotion.subsidy_bait\"]",
+            "[rules.\"promotion.subsidy_baits\"]",
+        );
+        let err = Rulebook::parse("test", &unknown).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown finding kind `promotion.subsidy_baits`"),
+            "{err}"
+        );
+        assert!(matches!(
+            Rulebook::builtin("atlantis"),
+            Err(Error::UnknownRulebook { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let text = BUILTIN[0].1;
+        let bad = replace_rule(text, "severity = \"general\"", "severity = \"mild\"");
+        assert!(matches!(
+            Rulebook::parse("t", &bad),
+            Err(Error::RulebookSyntax { .. })
+        ));
+        let start = text.find("[rules.\"activity.inactive\"]").unwrap();
+        let months = start + text[start..].find("months = 12").unwrap();
+        let bad = format!("{}months = 0{}", &text[..months], &text[months + 11..]);
+        assert!(matches!(
+            Rulebook::parse("t", &bad),
+            Err(Error::RulebookInvalid { .. })
+        ));
+    }
+}

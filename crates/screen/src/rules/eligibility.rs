@@ -1,0 +1,240 @@
+//! 申报条件 and 申报资料: guide items 1 and 10.
+
+use crate::context::{BatchView, Ctx};
+use crate::engine::Rule;
+use crate::finding::{Hit, batch_subject, enrollment_subject, occ_level};
+use domain::enums::Education;
+use domain::finding::FindingKind as K;
+use domain::model::{Enrollment, Table};
+use domain::{Date, Level, OccupationCode};
+use serde_json::json;
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "eligibility.requirements",
+        kinds: &[K::EligibilityNotMet, K::BatchMostlyIneligible],
+        needs: &[Table::Batches, Table::Enrollments],
+        regulation: "评价机构违纪违规认定处理指引 第1项：申报材料缺失（学历证书、工作年限、前一等级证书等申报佐证材料缺失）；申报相关性不符（前一等级证书、毕业证书等与要求的相关职业或相关专业不符）。第10项：为参评人员或协助参评人员伪造申报资料或证件，或纵容参评人员违规报名。",
+        run: requirements,
+    },
+    Rule {
+        id: "eligibility.prior_certificate",
+        kinds: &[
+            K::PriorCertNotFound,
+            K::PriorCertOtherPerson,
+            K::PriorCertAfterApplication,
+        ],
+        needs: &[Table::Batches, Table::Enrollments, Table::Certificates],
+        regulation: "评价机构违纪违规认定处理指引 第10项：为参评人员或协助参评人员伪造申报资料或证件，或纵容参评人员违规报名。湖北省处理工作规程 第七条(一)：通过虚假承诺、提供虚假材料以及其他非正当手段取得参加评价资格的。",
+        run: prior_certificate,
+    },
+];
+
+/// What each level requires (the national 申报条件 pattern of screening.md item 1).
+pub fn requirement_text(level: Level) -> &'static str {
+    match level.number() {
+        5 => "累计从事本职业或相关职业工作1年(含)以上",
+        4 => {
+            "取得本职业或相关职业五级证书后累计工作4年(含)以上；或累计工作6年(含)以上；或取得技工学校本专业或相关专业毕业证书"
+        }
+        3 => {
+            "取得本职业或相关职业四级证书后累计工作5年(含)以上；或取得四级证书并具有高级技工学校、技师学院毕业证书；或具有大专学历并取得四级证书后累计工作2年(含)以上"
+        }
+        2 => {
+            "取得本职业或相关职业三级证书后累计工作4年(含)以上；或取得三级证书的高级技工学校、技师学院毕业生累计工作3年(含)以上"
+        }
+        _ => "取得本职业或相关职业二级证书后累计工作4年(含)以上",
+    }
+}
+
+/// Whether the prior certificate the application declares counts for `level` of
+/// `occupation`: exactly one level below and in the same `D-DD-DD` group.
+pub fn has_qualifying_prior(e: &Enrollment, occupation: &OccupationCode, level: Level) -> bool {
+    e.prior_cert_no.is_some()
+        && e.prior_level.is_some()
+        && e.prior_level == level.lower()
+        && e.prior_occupation_code
+            .is_some_and(|p| p.group() == occupation.group())
+}
+
+/// 申报条件: whether the declared application meets one of the paths of its level.
+///
+/// Level 5: ≥1 year of related work. Level 4: level-5 certificate and ≥4 years, or
+/// ≥6 years, or a related technical-school diploma. Level 3: level-4 certificate and
+/// ≥5 years, or a level-4 certificate with a senior-technical diploma, or a college
+/// diploma with a level-4 certificate and ≥2 years. Level 2: level-3 certificate and
+/// ≥4 years (≥3 with a senior-technical diploma). Level 1: level-2 certificate and ≥4
+/// years. The prior certificate must be exactly one level below, same group.
+pub fn meets_requirements(e: &Enrollment, occupation: &OccupationCode, level: Level) -> bool {
+    let years = e.work_years.unwrap_or(0);
+    let edu = e.education;
+    let related = e.major_related.unwrap_or(false);
+    let prior = has_qualifying_prior(e, occupation, level);
+    // The diplomas are read literally as the education codes of dataset.md:
+    // "technical-school" = `technical_school`, "senior-technical" =
+    // `senior_technical`, "college" = `college` (大专).
+    let technical = edu == Some(Education::TechnicalSchool);
+    let senior = edu == Some(Education::SeniorTechnical);
+    let college = edu == Some(Education::College);
+    match level.number() {
+        5 => years >= 1,
+        4 => (prior && years >= 4) || years >= 6 || (technical && related),
+        3 => prior && (years >= 5 || senior || (college && years >= 2)),
+        2 => (prior && years >= 4) || (prior && senior && years >= 3),
+        _ => prior && years >= 4,
+    }
+}
+
+fn facts(e: &Enrollment, occupation: &OccupationCode, level: Level) -> String {
+    let prior = match (&e.prior_cert_no, e.prior_level, e.prior_occupation_code) {
+        (Some(_), Some(l), Some(o)) => {
+            let mut s = format!("前一等级证书 {}", occ_level(&o, l));
+            if Some(l) != level.lower() {
+                s.push_str("（等级不符）");
+            } else if o.group() != occupation.group() {
+                s.push_str("（职业不相关）");
+            }
+            s
+        }
+        (Some(_), _, _) => "前一等级证书信息不全".into(),
+        _ => "无前一等级证书".into(),
+    };
+    format!(
+        "相关工作年限 {} 年，学历 {}，{}",
+        e.work_years.map_or("未填".to_string(), |y| y.to_string()),
+        e.education.map_or("未填", |d| d.zh()),
+        prior
+    )
+}
+
+/// 申报条件不符 (item 1) per application, and 纵容批量违规报名 (item 10) for a batch
+/// where most applications fail.
+///
+/// 指引第1项：“申报材料缺失：学历证书、工作年限、前一等级证书等申报佐证材料缺失。申报相关性
+/// 不符：前一等级证书、毕业证书等与要求的相关职业或相关专业不符。”
+/// 指引第10项：“……或纵容参评人员违规报名。”
+pub fn requirements(ctx: &Ctx) -> Vec<Hit> {
+    let policy = &ctx.rulebook.policy;
+    ctx.per_batch(|v: &BatchView| {
+        let b = v.batch;
+        let mut out = Vec::new();
+        for e in &v.enrollments {
+            if meets_requirements(e, &b.occupation_code, b.level) {
+                continue;
+            }
+            out.push(Hit::new(
+                K::EligibilityNotMet,
+                enrollment_subject(b, &e.candidate_id),
+                format!(
+                    "批次 {} 考生 {} 申报 {} 不符合申报条件：{}；要求{}",
+                    b.batch_id,
+                    e.candidate_id.masked(),
+                    occ_level(&b.occupation_code, b.level),
+                    facts(e, &b.occupation_code, b.level),
+                    requirement_text(b.level)
+                ),
+                json!({
+                    "occupation_code": b.occupation_code.to_string(),
+                    "level": b.level.number(),
+                    "work_years": e.work_years,
+                    "education": e.education.map(|x| x.code()),
+                    "major_related": e.major_related,
+                    "prior_cert_no": e.prior_cert_no.as_ref().map(|c| c.to_string()),
+                    "prior_occupation_code": e.prior_occupation_code.map(|c| c.to_string()),
+                    "prior_level": e.prior_level.map(|l| l.number()),
+                }),
+            ));
+        }
+        let n = v.enrollments.len();
+        let bad = out.len();
+        if bad as u32 >= policy.batch_mostly_ineligible_min
+            && bad as f64 > policy.batch_mostly_ineligible_share * n as f64
+        {
+            out.push(Hit::new(
+                K::BatchMostlyIneligible,
+                batch_subject(b),
+                format!(
+                    "批次 {} 共 {} 人报名，其中 {} 人不符合申报条件（{:.0}%），涉嫌纵容批量违规报名",
+                    b.batch_id,
+                    n,
+                    bad,
+                    100.0 * bad as f64 / n as f64
+                ),
+                json!({"enrollments": n, "ineligible": bad,
+                       "share": (bad as f64 / n as f64 * 1000.0).round() / 1000.0,
+                       "threshold": policy.batch_mostly_ineligible_share}),
+            ));
+        }
+        out
+    })
+}
+
+/// The date an application was made: `applied_at`, else the activity start.
+fn applied_on(e: &Enrollment, start: Date) -> Date {
+    e.applied_at.map_or(start, |t| t.date())
+}
+
+/// 前一等级证书核验 (item 10): the cited certificate must exist, be the candidate's
+/// own and predate the application.
+///
+/// 指引第10项：“为参评人员或协助参评人员伪造申报资料或证件……”；湖北省规程第七条(一)：
+/// “通过虚假承诺、提供虚假材料以及其他非正当手段取得参加评价资格的。”
+pub fn prior_certificate(ctx: &Ctx) -> Vec<Hit> {
+    ctx.per_batch(|v: &BatchView| {
+        let b = v.batch;
+        let mut out = Vec::new();
+        for e in &v.enrollments {
+            let Some(no) = &e.prior_cert_no else { continue };
+            let subject = || enrollment_subject(b, &e.candidate_id);
+            let who = e.candidate_id.masked();
+            let certs: Vec<_> = ctx.ds.certificates_numbered(no).collect();
+            if certs.is_empty() {
+                out.push(Hit::new(
+                    K::PriorCertNotFound,
+                    subject(),
+                    format!(
+                        "批次 {} 考生 {} 申报所附前一等级证书 {} 在证书库中不存在",
+                        b.batch_id, who, no
+                    ),
+                    json!({"prior_cert_no": no.to_string()}),
+                ));
+                continue;
+            }
+            let own: Vec<_> = certs
+                .iter()
+                .filter(|c| c.candidate_id == e.candidate_id)
+                .collect();
+            if own.is_empty() {
+                out.push(Hit::new(
+                    K::PriorCertOtherPerson,
+                    subject(),
+                    format!(
+                        "批次 {} 考生 {} 申报所附前一等级证书 {} 属于他人（{}）",
+                        b.batch_id,
+                        who,
+                        no,
+                        certs[0].candidate_id.masked()
+                    ),
+                    json!({"prior_cert_no": no.to_string(),
+                           "holder": certs[0].candidate_id.masked()}),
+                ));
+                continue;
+            }
+            let applied = applied_on(e, b.start_at.date());
+            let earliest = own.iter().map(|c| c.issued_on).min().expect("non-empty");
+            if earliest > applied {
+                out.push(Hit::new(
+                    K::PriorCertAfterApplication,
+                    subject(),
+                    format!(
+                        "批次 {} 考生 {} 于 {} 报名，所附前一等级证书 {} 发证日期为 {}，晚于报名",
+                        b.batch_id, who, applied, no, earliest
+                    ),
+                    json!({"prior_cert_no": no.to_string(), "applied_on": applied.to_string(),
+                           "issued_on": earliest.to_string()}),
+                ));
+            }
+        }
+        out
+    })
+}
