@@ -128,7 +128,23 @@ impl IdNumber {
     /// The masked form shown by default: region, eight stars, the last four
     /// (`110105********002X`). Full numbers are shown only on request, and logged.
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.as_str()[..6], &self.as_str()[14..])
+        self.masked_display().to_string()
+    }
+
+    /// The masked form as a `Display`, for formatting without an intermediate string.
+    pub fn masked_display(&self) -> MaskedId<'_> {
+        MaskedId(self)
+    }
+}
+
+/// An identity number shown masked (`110105********002X`).
+#[derive(Clone, Copy)]
+pub struct MaskedId<'a>(&'a IdNumber);
+
+impl std::fmt::Display for MaskedId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.0.as_str();
+        write!(f, "{}********{}", &s[..6], &s[14..])
     }
 }
 

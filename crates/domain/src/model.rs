@@ -566,88 +566,115 @@ impl Dataset {
     /// ambiguous); duplicate certificate numbers are not (they are a finding).
     /// References to missing rows are recorded, not refused.
     pub fn new(tables: Tables) -> Result<Dataset, Vec<DuplicateKey>> {
-        let mut dups = Vec::new();
         let t = &tables;
-        let institution_ix = index_unique(
-            &t.institutions,
-            |r| r.institution_id.clone(),
-            |k| k.to_string(),
-            Table::Institutions,
-            "institution_id",
-            &mut dups,
-        );
-        let site_ix = index_unique(
-            &t.sites,
-            |r| r.site_id.clone(),
-            |k| k.to_string(),
-            Table::Sites,
-            "site_id",
-            &mut dups,
-        );
-        let person_ix = index_unique(
-            &t.personnel,
-            |r| r.person_id.clone(),
-            |k| k.to_string(),
-            Table::Personnel,
-            "person_id",
-            &mut dups,
-        );
-        let batch_ix = index_unique(
-            &t.batches,
-            |r| r.batch_id.clone(),
-            |k| k.to_string(),
-            Table::Batches,
-            "batch_id",
-            &mut dups,
-        );
-        let paper_ix = index_unique(
-            &t.papers,
-            |r| r.paper_id.clone(),
-            |k| k.to_string(),
-            Table::Papers,
-            "paper_id",
-            &mut dups,
-        );
-        let enrollment_ix = index_unique(
-            &t.enrollments,
-            |r| (r.batch_id.clone(), r.candidate_id),
-            |k| format!("{} / {}", k.0, k.1.masked()),
-            Table::Enrollments,
-            "candidate_id",
-            &mut dups,
-        );
-        index_unique(
-            &t.scores,
-            |r| (r.batch_id.clone(), r.candidate_id, r.subject),
-            |k| format!("{} / {} / {}", k.0, k.1.masked(), k.2),
-            Table::Scores,
-            "subject",
-            &mut dups,
-        );
-        index_unique(
-            &t.results,
-            |r| (r.batch_id.clone(), r.candidate_id),
-            |k| format!("{} / {}", k.0, k.1.masked()),
-            Table::Results,
-            "candidate_id",
-            &mut dups,
-        );
-        index_unique(
-            &t.complaints,
-            |r| r.complaint_id.clone(),
-            |k| k.to_string(),
-            Table::Complaints,
-            "complaint_id",
-            &mut dups,
-        );
+        // The largest key checks (scores, results) run on a second thread while this
+        // one builds the lookup indexes; at scale 200 that is 6M keys off the path.
+        let (mut dups, side_dups, indexes) = std::thread::scope(|scope| {
+            let side = scope.spawn(|| {
+                let mut dups = Vec::new();
+                index_unique(
+                    &t.scores,
+                    |r| (r.batch_id.clone(), r.candidate_id, r.subject),
+                    |k| format!("{} / {} / {}", k.0, k.1.masked(), k.2),
+                    Table::Scores,
+                    "subject",
+                    &mut dups,
+                );
+                index_unique(
+                    &t.results,
+                    |r| (r.batch_id.clone(), r.candidate_id),
+                    |k| format!("{} / {}", k.0, k.1.masked()),
+                    Table::Results,
+                    "candidate_id",
+                    &mut dups,
+                );
+                dups
+            });
+            let mut dups = Vec::new();
+            let show = |k: &dyn std::fmt::Display| k.to_string();
+            let institution_ix = index_unique(
+                &t.institutions,
+                |r| r.institution_id.clone(),
+                |k| show(k),
+                Table::Institutions,
+                "institution_id",
+                &mut dups,
+            );
+            let site_ix = index_unique(
+                &t.sites,
+                |r| r.site_id.clone(),
+                |k| show(k),
+                Table::Sites,
+                "site_id",
+                &mut dups,
+            );
+            let person_ix = index_unique(
+                &t.personnel,
+                |r| r.person_id.clone(),
+                |k| show(k),
+                Table::Personnel,
+                "person_id",
+                &mut dups,
+            );
+            let batch_ix = index_unique(
+                &t.batches,
+                |r| r.batch_id.clone(),
+                |k| show(k),
+                Table::Batches,
+                "batch_id",
+                &mut dups,
+            );
+            let paper_ix = index_unique(
+                &t.papers,
+                |r| r.paper_id.clone(),
+                |k| show(k),
+                Table::Papers,
+                "paper_id",
+                &mut dups,
+            );
+            let enrollment_ix = index_unique(
+                &t.enrollments,
+                |r| (r.batch_id.clone(), r.candidate_id),
+                |k| format!("{} / {}", k.0, k.1.masked()),
+                Table::Enrollments,
+                "candidate_id",
+                &mut dups,
+            );
+            index_unique(
+                &t.complaints,
+                |r| r.complaint_id.clone(),
+                |k| show(k),
+                Table::Complaints,
+                "complaint_id",
+                &mut dups,
+            );
+            let mut cert_ix: FxHashMap<CertNo, Vec<usize>> =
+                FxHashMap::with_capacity_and_hasher(t.certificates.len(), Default::default());
+            for (i, c) in t.certificates.iter().enumerate() {
+                cert_ix.entry(c.cert_no.clone()).or_default().push(i);
+            }
+            let side_dups = side.join().expect("the key check thread does not panic");
+            (
+                dups,
+                side_dups,
+                (
+                    institution_ix,
+                    site_ix,
+                    person_ix,
+                    batch_ix,
+                    paper_ix,
+                    enrollment_ix,
+                    cert_ix,
+                ),
+            )
+        });
+        dups.extend(side_dups);
         if !dups.is_empty() {
+            dups.sort_by_key(|d| (d.table, d.index));
             return Err(dups);
         }
-        let mut cert_ix: FxHashMap<CertNo, Vec<usize>> =
-            FxHashMap::with_capacity_and_hasher(t.certificates.len(), Default::default());
-        for (i, c) in t.certificates.iter().enumerate() {
-            cert_ix.entry(c.cert_no.clone()).or_default().push(i);
-        }
+        let (institution_ix, site_ix, person_ix, batch_ix, paper_ix, enrollment_ix, cert_ix) =
+            indexes;
         let mut ds = Dataset {
             tables,
             institution_ix,
@@ -664,6 +691,23 @@ impl Dataset {
     }
 
     fn find_reference_issues(&self) -> Vec<ReferenceIssue> {
+        // The millions of score, result and answer rows are checked on a second thread.
+        let (mut out, big) = std::thread::scope(|scope| {
+            let big = scope.spawn(|| self.dangling_candidates());
+            let small = self.dangling_references();
+            (
+                small,
+                big.join()
+                    .expect("the reference check thread does not panic"),
+            )
+        });
+        out.extend(big);
+        out.sort_by_key(|r| (r.table, r.index));
+        out
+    }
+
+    /// References from the small tables.
+    fn dangling_references(&self) -> Vec<ReferenceIssue> {
         let t = &self.tables;
         let mut out = Vec::new();
         let mut check = |ok: bool,
@@ -804,46 +848,6 @@ impl Dataset {
                 Table::Batches,
             );
         }
-        let enrolled =
-            |b: &BatchId, c: &IdNumber| self.enrollment_ix.contains_key(&(b.clone(), *c));
-        for (i, r) in t.scores.iter().enumerate() {
-            check(
-                enrolled(&r.batch_id, &r.candidate_id),
-                Table::Scores,
-                i,
-                "candidate_id",
-                &r.candidate_id.masked(),
-                Table::Enrollments,
-            );
-        }
-        for (i, r) in t.results.iter().enumerate() {
-            check(
-                enrolled(&r.batch_id, &r.candidate_id),
-                Table::Results,
-                i,
-                "candidate_id",
-                &r.candidate_id.masked(),
-                Table::Enrollments,
-            );
-        }
-        for (i, r) in t.answers.iter().enumerate() {
-            check(
-                enrolled(&r.batch_id, &r.candidate_id),
-                Table::Answers,
-                i,
-                "candidate_id",
-                &r.candidate_id.masked(),
-                Table::Enrollments,
-            );
-            check(
-                self.paper_ix.contains_key(&r.paper_id),
-                Table::Answers,
-                i,
-                "paper_id",
-                &r.paper_id,
-                Table::Papers,
-            );
-        }
         for (i, r) in t.certificates.iter().enumerate() {
             check(
                 inst(&r.institution_id),
@@ -904,6 +908,69 @@ impl Dataset {
                 "institution_id",
                 &r.institution_id,
                 Table::Institutions,
+            );
+        }
+        out
+    }
+
+    /// Scores, results and answers of candidates not enrolled in that activity.
+    fn dangling_candidates(&self) -> Vec<ReferenceIssue> {
+        let t = &self.tables;
+        let mut out = Vec::new();
+        let mut check = |ok: bool,
+                         table: Table,
+                         index: usize,
+                         column: &'static str,
+                         value: &dyn std::fmt::Display,
+                         target: Table| {
+            if !ok {
+                out.push(ReferenceIssue {
+                    table,
+                    index,
+                    column,
+                    value: value.to_string(),
+                    target,
+                });
+            }
+        };
+        let enrolled =
+            |b: &BatchId, c: &IdNumber| self.enrollment_ix.contains_key(&(b.clone(), *c));
+        for (i, r) in t.scores.iter().enumerate() {
+            check(
+                enrolled(&r.batch_id, &r.candidate_id),
+                Table::Scores,
+                i,
+                "candidate_id",
+                &r.candidate_id.masked_display(),
+                Table::Enrollments,
+            );
+        }
+        for (i, r) in t.results.iter().enumerate() {
+            check(
+                enrolled(&r.batch_id, &r.candidate_id),
+                Table::Results,
+                i,
+                "candidate_id",
+                &r.candidate_id.masked_display(),
+                Table::Enrollments,
+            );
+        }
+        for (i, r) in t.answers.iter().enumerate() {
+            check(
+                enrolled(&r.batch_id, &r.candidate_id),
+                Table::Answers,
+                i,
+                "candidate_id",
+                &r.candidate_id.masked_display(),
+                Table::Enrollments,
+            );
+            check(
+                self.paper_ix.contains_key(&r.paper_id),
+                Table::Answers,
+                i,
+                "paper_id",
+                &r.paper_id,
+                Table::Papers,
             );
         }
         out
