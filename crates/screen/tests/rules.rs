@@ -2,7 +2,10 @@
 //! one scope, examiners and a supervisor, one activity with sessions, staff,
 //! enrollments, scores, results and certificates), and a table of cases, each a
 //! mutation of the baseline with exactly the findings it must produce. Near-miss
-//! cases expect none.
+//! cases come close to a rule without breaking it (a boundary, the valid counterpart
+//! of the violation) and name the kinds they are near misses for: they must produce
+//! none of those, and usually nothing at all. Every kind of every builtin rule has at
+//! least one positive case and at least one near miss.
 
 use domain::enums::*;
 use domain::finding::FindingSubject;
@@ -40,7 +43,7 @@ fn credit(n: u32) -> CreditCode {
 fn cand(i: u16) -> IdNumber {
     IdNumber::from_parts(
         RegionCode::parse("420102").unwrap(),
-        d(1990, 1, 1 + u32::from(i)),
+        d(1990, 1, 1) + chrono::Duration::days(i64::from(i)),
         i,
     )
     .unwrap()
@@ -400,6 +403,41 @@ fn affiliate(t: &mut Tables, code: u32, from: Date, to: Date) {
     });
 }
 
+/// Enrolls candidates `cs` in B1 who did not sit (absent, no scores): they count for
+/// staffing and eligibility, not for scores or certificates.
+fn add_absent(t: &mut Tables, cs: std::ops::RangeInclusive<u16>) {
+    for c in cs {
+        t.enrollments.push(enrollment("B1", c));
+        t.results.push(ResultRow {
+            batch_id: bid("B1"),
+            candidate_id: cand(c),
+            result: Outcome::Absent,
+        });
+    }
+}
+
+/// Candidate `c`, enrolled in B2 (see [`add_b2`]), sat it and passed: both subjects
+/// scored by E6 (the theory grader and a skill examiner there) after it ended.
+fn sat_b2(t: &mut Tables, c: u16) {
+    let end = t
+        .batches
+        .iter()
+        .find(|b| b.batch_id.as_str() == "B2")
+        .unwrap()
+        .end_at;
+    for (subject, tenths) in [(Subject::Theory, 720), (Subject::Skill, 810)] {
+        t.scores.push(ScoreRow {
+            recorded_at: Some(end + chrono::Duration::hours(1)),
+            ..score("B2", c, subject, tenths, "E6")
+        });
+    }
+    t.results.push(ResultRow {
+        batch_id: bid("B2"),
+        candidate_id: cand(c),
+        result: Outcome::Pass,
+    });
+}
+
 fn enrollment_mut<'a>(t: &'a mut Tables, batch: &str, c: u16) -> &'a mut Enrollment {
     t.enrollments
         .iter_mut()
@@ -455,13 +493,28 @@ fn promote(t: &mut Tables, text: &str) {
 
 struct Case {
     name: &'static str,
+    /// The kinds this case is a near miss for (empty for a positive case): it comes
+    /// close to them, and must not produce them.
+    near: &'static [&'static str],
     mutate: fn(&mut Tables),
     expect: fn() -> Vec<(&'static str, FindingSubject)>,
 }
 
 macro_rules! case {
     ($name:literal, |$t:ident| $body:block, [$(($rule:literal, $subj:expr)),* $(,)?]) => {
-        Case { name: $name, mutate: |$t: &mut Tables| $body, expect: || vec![$(($rule, $subj)),*] }
+        Case { name: $name, near: &[], mutate: |$t: &mut Tables| $body, expect: || vec![$(($rule, $subj)),*] }
+    };
+}
+
+/// A near miss: `near_miss!(name, [kinds it is a near miss for], |t| {...}, [expected])`.
+macro_rules! near_miss {
+    ($name:literal, [$($near:literal),+ $(,)?], |$t:ident| $body:block, [$(($rule:literal, $subj:expr)),* $(,)?]) => {
+        Case {
+            name: $name,
+            near: &[$($near),+],
+            mutate: |$t: &mut Tables| $body,
+            expect: || vec![$(($rule, $subj)),*],
+        }
     };
 }
 
@@ -475,20 +528,33 @@ fn cases() -> Vec<Case> {
             },
             [("eligibility.requirements_not_met", enr("B1", 2))]
         ),
-        case!(
+        near_miss!(
             "near miss: level 4 with 6 years",
+            ["eligibility.requirements_not_met"],
             |t| {
                 enrollment_mut(t, "B1", 2).work_years = Some(6);
             },
             []
         ),
-        case!(
+        near_miss!(
             "near miss: level 4 via a related technical-school diploma",
+            ["eligibility.requirements_not_met"],
             |t| {
                 let e = enrollment_mut(t, "B1", 2);
                 e.work_years = Some(0);
                 e.education = Some(Education::TechnicalSchool);
                 e.major_related = Some(true);
+            },
+            []
+        ),
+        near_miss!(
+            "near miss: level 4, 4 years after a level-5 certificate of another occupation of the group",
+            ["eligibility.requirements_not_met"],
+            |t| {
+                let e = enrollment_mut(t, "B1", 1);
+                e.work_years = Some(4);
+                e.prior_occupation_code = Some(occ("4-03-02-02"));
+                t.certificates.last_mut().unwrap().occupation_code = occ("4-03-02-02");
             },
             []
         ),
@@ -513,8 +579,9 @@ fn cases() -> Vec<Case> {
                 ("eligibility.batch_mostly_ineligible", batch("B1")),
             ]
         ),
-        case!(
+        near_miss!(
             "near miss: two of five ineligible is not most",
+            ["eligibility.batch_mostly_ineligible"],
             |t| {
                 for c in [2, 3] {
                     enrollment_mut(t, "B1", c).work_years = Some(2);
@@ -525,12 +592,62 @@ fn cases() -> Vec<Case> {
                 ("eligibility.requirements_not_met", enr("B1", 3)),
             ]
         ),
+        near_miss!(
+            "near miss: three of six ineligible is exactly half, not most",
+            ["eligibility.batch_mostly_ineligible"],
+            |t| {
+                add_absent(t, 6..=6);
+                for c in [2, 3, 4] {
+                    enrollment_mut(t, "B1", c).work_years = Some(2);
+                }
+            },
+            [
+                ("eligibility.requirements_not_met", enr("B1", 2)),
+                ("eligibility.requirements_not_met", enr("B1", 3)),
+                ("eligibility.requirements_not_met", enr("B1", 4)),
+            ]
+        ),
         case!(
             "prior certificate that does not exist",
             |t| {
                 enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(99));
             },
             [("eligibility.prior_cert_not_found", enr("B1", 1))]
+        ),
+        near_miss!(
+            "near miss: prior certificate issued by another institution",
+            ["eligibility.prior_cert_not_found"],
+            |t| {
+                let no = CertNo::standard(
+                    domain::cert_no::IssuerKind::SocialOrg,
+                    5678,
+                    "42",
+                    2,
+                    2020,
+                    lvl(5),
+                    31,
+                )
+                .unwrap();
+                let c = t.certificates.last_mut().unwrap();
+                c.cert_no = no.clone();
+                c.institution_id = InstitutionId::parse("I002").unwrap();
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(no);
+            },
+            []
+        ),
+        near_miss!(
+            "near miss: prior certificate with a legacy number, on record",
+            ["eligibility.prior_cert_not_found"],
+            |t| {
+                let no = CertNo::parse("1942001234567891").unwrap();
+                let c = t.certificates.last_mut().unwrap();
+                c.cert_no = no.clone();
+                c.issued_on = d(2018, 5, 1);
+                let e = enrollment_mut(t, "B1", 1);
+                e.prior_cert_no = Some(no);
+                e.prior_cert_on = Some(d(2018, 5, 1));
+            },
+            []
         ),
         case!(
             "prior certificate of another person",
@@ -543,6 +660,14 @@ fn cases() -> Vec<Case> {
             },
             [("eligibility.prior_cert_other_person", enr("B1", 1))]
         ),
+        near_miss!(
+            "near miss: prior certificate of the same identity number under a former name",
+            ["eligibility.prior_cert_other_person"],
+            |t| {
+                t.certificates.last_mut().unwrap().name = "考生壹".into();
+            },
+            []
+        ),
         case!(
             "prior certificate issued after the application",
             |t| {
@@ -550,10 +675,20 @@ fn cases() -> Vec<Case> {
             },
             [("eligibility.prior_cert_after_application", enr("B1", 1))]
         ),
-        case!(
+        near_miss!(
             "near miss: prior certificate issued the day before the application",
+            ["eligibility.prior_cert_after_application"],
             |t| {
                 t.certificates.last_mut().unwrap().issued_on = d(2024, 3, 31);
+            },
+            []
+        ),
+        near_miss!(
+            "near miss: prior certificate issued on the application day",
+            ["eligibility.prior_cert_after_application"],
+            |t| {
+                t.certificates.last_mut().unwrap().issued_on = d(2024, 4, 1);
+                enrollment_mut(t, "B1", 1).prior_cert_on = Some(d(2024, 4, 1));
             },
             []
         ),
@@ -566,8 +701,9 @@ fn cases() -> Vec<Case> {
             },
             [("scope.candidate_not_staff", enr("B1", 2))]
         ),
-        case!(
+        near_miss!(
             "near miss: employer evaluates an affiliate's staff while the agreement is valid",
+            ["scope.candidate_not_staff"],
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2024, 1, 1), d(2024, 12, 31));
@@ -584,6 +720,16 @@ fn cases() -> Vec<Case> {
             },
             [("scope.candidate_not_staff", enr("B1", 2))]
         ),
+        near_miss!(
+            "near miss: affiliate agreement ending on the activity day",
+            ["scope.candidate_not_staff"],
+            |t| {
+                set_kind_employer(t, 100);
+                affiliate(t, 7, d(2023, 6, 1), d(2024, 6, 1));
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7));
+            },
+            []
+        ),
         case!(
             "employer certifies more people than its headcount",
             |t| {
@@ -591,8 +737,9 @@ fn cases() -> Vec<Case> {
             },
             [("scope.employer_over_headcount", inst("I001"))]
         ),
-        case!(
+        near_miss!(
             "near miss: employer certifies exactly its headcount",
+            ["scope.employer_over_headcount"],
             |t| {
                 set_kind_employer(t, 4);
             },
@@ -606,8 +753,9 @@ fn cases() -> Vec<Case> {
             },
             [("process.session_too_short", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: theory of exactly 90 minutes",
+            ["process.session_too_short"],
             |t| {
                 session_mut(t, Subject::Theory).end_at = at(2024, 6, 1, 10, 0);
             },
@@ -620,8 +768,9 @@ fn cases() -> Vec<Case> {
             },
             [("process.subjects_mismatch", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: the standard requires theory only",
+            ["process.subjects_mismatch"],
             |t| {
                 t.sessions.retain(|s| s.subject != Subject::Skill);
                 t.standards.push(Standard {
@@ -645,6 +794,16 @@ fn cases() -> Vec<Case> {
             },
             [("process.paper_mismatch", batch("B1"))]
         ),
+        near_miss!(
+            "near miss: theory drew paper PT2 and used PT2",
+            ["process.paper_mismatch"],
+            |t| {
+                let s = session_mut(t, Subject::Theory);
+                s.paper_drawn = Some(PaperId::parse("PT2").unwrap());
+                s.paper_used = Some(PaperId::parse("PT2").unwrap());
+            },
+            []
+        ),
         case!(
             "unregistered examiner",
             |t| {
@@ -656,8 +815,9 @@ fn cases() -> Vec<Case> {
             },
             [("staff.examiner_unregistered", stf("B1", "E9"))]
         ),
-        case!(
+        near_miss!(
             "near miss: a newly registered examiner",
+            ["staff.examiner_unregistered"],
             |t| {
                 t.batch_staff
                     .iter_mut()
@@ -675,8 +835,9 @@ fn cases() -> Vec<Case> {
             },
             [("staff.examiner_expired", stf("B1", "E3"))]
         ),
-        case!(
+        near_miss!(
             "near miss: examiner card valid through the activity day",
+            ["staff.examiner_expired"],
             |t| {
                 person_mut(t, "E3").valid_to = Some(d(2024, 6, 1));
             },
@@ -693,8 +854,9 @@ fn cases() -> Vec<Case> {
                 ("staff.examiner_unqualified", stf("B1", "E5")),
             ]
         ),
-        case!(
+        near_miss!(
             "near miss: examiner certified for level 4 and a work type of the occupation",
+            ["staff.examiner_unqualified"],
             |t| {
                 person_mut(t, "E4").max_level = Some(lvl(4));
                 person_mut(t, "E4").occupation_code = Some(occ("4-03-02-01-02"));
@@ -708,6 +870,14 @@ fn cases() -> Vec<Case> {
             },
             [("staff.examiner_other_institution", stf("B1", "E5"))]
         ),
+        near_miss!(
+            "near miss: an examiner employed by a restaurant, registered with the institution",
+            ["staff.examiner_other_institution"],
+            |t| {
+                person_mut(t, "E5").employer_credit_code = Some(credit(7));
+            },
+            []
+        ),
         case!(
             "examiner double-booked at two sites",
             |t| {
@@ -720,8 +890,9 @@ fn cases() -> Vec<Case> {
             },
             [("staff.examiner_double_booked", stf("B2", "E3"))]
         ),
-        case!(
+        near_miss!(
             "near miss: the same examiner the next day",
+            ["staff.examiner_double_booked"],
             |t| {
                 add_b2(t, "S002", at(2024, 6, 2, 8, 0), &[11, 12, 13]);
                 t.batch_staff
@@ -739,6 +910,21 @@ fn cases() -> Vec<Case> {
             },
             [("staff.too_few_examiners", batch("B1"))]
         ),
+        near_miss!(
+            "near miss: 15 candidates and 3 skill examiners (one per 5)",
+            ["staff.too_few_examiners"],
+            |t| {
+                add_absent(t, 6..=15);
+            },
+            []
+        ),
+        case!(
+            "16 candidates and 3 skill examiners",
+            |t| {
+                add_absent(t, 6..=16);
+            },
+            [("staff.too_few_examiners", batch("B1"))]
+        ),
         case!(
             "four skill examiners",
             |t| {
@@ -747,8 +933,9 @@ fn cases() -> Vec<Case> {
             },
             [("staff.even_examiners", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: five skill examiners",
+            ["staff.even_examiners"],
             |t| {
                 t.batch_staff
                     .push(staff("B1", Subject::Skill, "E6", Duty::Examiner));
@@ -762,6 +949,31 @@ fn cases() -> Vec<Case> {
             |t| {
                 t.batch_staff
                     .retain(|s| !(s.person_id.as_str() == "E2" && s.duty == Duty::Proctor));
+            },
+            [("staff.too_few_proctors", batch("B1"))]
+        ),
+        near_miss!(
+            "near miss: 30 candidates and 2 theory proctors (one per 15)",
+            ["staff.too_few_proctors"],
+            |t| {
+                add_absent(t, 6..=30);
+                t.personnel.push(examiner("E9"));
+                for e in ["E6", "E7", "E8", "E9"] {
+                    t.batch_staff
+                        .push(staff("B1", Subject::Skill, e, Duty::Examiner));
+                }
+            },
+            []
+        ),
+        case!(
+            "31 candidates and 2 theory proctors",
+            |t| {
+                add_absent(t, 6..=31);
+                t.personnel.push(examiner("E9"));
+                for e in ["E6", "E7", "E8", "E9"] {
+                    t.batch_staff
+                        .push(staff("B1", Subject::Skill, e, Duty::Examiner));
+                }
             },
             [("staff.too_few_proctors", batch("B1"))]
         ),
@@ -780,6 +992,14 @@ fn cases() -> Vec<Case> {
             },
             [("supervision.no_internal_supervisor", batch("B1"))]
         ),
+        near_miss!(
+            "near miss: internal supervisor's card valid through the activity day",
+            ["supervision.no_internal_supervisor"],
+            |t| {
+                person_mut(t, "N1").valid_to = Some(d(2024, 6, 1));
+            },
+            []
+        ),
         case!(
             "no supervision record",
             |t| {
@@ -795,6 +1015,17 @@ fn cases() -> Vec<Case> {
             },
             [("supervision.no_record", batch("B1"))]
         ),
+        near_miss!(
+            "near miss: an activity still under way on the as-of date has no record yet",
+            ["supervision.no_record"],
+            |t| {
+                add_b2(t, "S002", at(2024, 12, 30, 8, 0), &[11, 12, 13]);
+                let b2 = t.batches.last_mut().unwrap();
+                b2.end_at = at(2025, 1, 2, 18, 0);
+                b2.supervision_record_at = None;
+            },
+            []
+        ),
         case!(
             "plan filed after the start",
             |t| {
@@ -802,8 +1033,9 @@ fn cases() -> Vec<Case> {
             },
             [("filing.plan_late", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: plan filed a minute before the start",
+            ["filing.plan_late"],
             |t| {
                 t.batches[0].filed_at = Some(at(2024, 6, 1, 7, 59));
             },
@@ -815,6 +1047,18 @@ fn cases() -> Vec<Case> {
                 t.batches[0].filed_at = None;
             },
             [("filing.plan_unfiled", batch("B1"))]
+        ),
+        near_miss!(
+            "near miss: an activity starting the day after the as-of date, not yet filed",
+            ["filing.plan_unfiled", "supervision.no_record"],
+            |t| {
+                t.meta.as_of = Some(d(2024, 7, 9));
+                add_b2(t, "S001", at(2024, 7, 10, 8, 30), &[11, 12, 13]);
+                let b2 = t.batches.last_mut().unwrap();
+                b2.filed_at = None;
+                b2.supervision_record_at = None;
+            },
+            []
         ),
         case!(
             "site change never reported",
@@ -844,8 +1088,9 @@ fn cases() -> Vec<Case> {
             },
             [("filing.change_unreported", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: a change reported before it took effect",
+            ["filing.change_unreported"],
             |t| {
                 t.batch_changes.push(BatchChange {
                     batch_id: bid("B1"),
@@ -854,6 +1099,21 @@ fn cases() -> Vec<Case> {
                     new_value: Some("2024-06-01".into()),
                     changed_at: at(2024, 5, 20, 10, 0),
                     reported_at: Some(at(2024, 5, 20, 15, 0)),
+                });
+            },
+            []
+        ),
+        near_miss!(
+            "near miss: a time change made and reported on the morning, before the start",
+            ["filing.change_unreported"],
+            |t| {
+                t.batch_changes.push(BatchChange {
+                    batch_id: bid("B1"),
+                    field: ChangeField::Time,
+                    old_value: Some("09:00".into()),
+                    new_value: Some("08:00".into()),
+                    changed_at: at(2024, 6, 1, 7, 0),
+                    reported_at: Some(at(2024, 6, 1, 7, 45)),
                 });
             },
             []
@@ -875,8 +1135,9 @@ fn cases() -> Vec<Case> {
                 ("certificate.failing_result", crt(2)),
             ]
         ),
-        case!(
+        near_miss!(
             "near miss: a fail with one subject missing",
+            ["scores.result_contradicts_scores"],
             |t| {
                 t.scores
                     .retain(|s| !(s.candidate_id == cand(5) && s.subject == Subject::Theory));
@@ -891,8 +1152,9 @@ fn cases() -> Vec<Case> {
             },
             [("scores.out_of_range", enr("B1", 1))]
         ),
-        case!(
+        near_miss!(
             "near miss: a score of exactly 100",
+            ["scores.out_of_range"],
             |t| {
                 score_mut(t, 1, Subject::Skill).score = Score::from_tenths(1000);
             },
@@ -905,8 +1167,9 @@ fn cases() -> Vec<Case> {
             },
             [("scores.unassigned_grader", enr("B1", 1))]
         ),
-        case!(
+        near_miss!(
             "near miss: grader not recorded",
+            ["scores.unassigned_grader"],
             |t| {
                 score_mut(t, 1, Subject::Theory).graded_by = None;
             },
@@ -926,6 +1189,19 @@ fn cases() -> Vec<Case> {
                 ),
             ]
         ),
+        near_miss!(
+            "near miss: a candidate of the other activity, scored and certified under it",
+            ["scores.unknown_enrollment", "certificate.not_enrolled"],
+            |t| {
+                add_b2(t, "S001", at(2024, 6, 8, 8, 30), &[9]);
+                sat_b2(t, 9);
+                t.certificates.push(Certificate {
+                    batch_id: Some(bid("B2")),
+                    ..certificate(9, 9)
+                });
+            },
+            []
+        ),
         // ---- item 5: promotion
         case!(
             "包过 promise",
@@ -934,8 +1210,9 @@ fn cases() -> Vec<Case> {
             },
             [("promotion.false_advertising", inst("I001"))]
         ),
-        case!(
+        near_miss!(
             "near miss: 不承诺包过 and 确保过程规范",
+            ["promotion.false_advertising"],
             |t| {
                 promote(
                     t,
@@ -951,8 +1228,9 @@ fn cases() -> Vec<Case> {
             },
             [("promotion.subsidy_bait", inst("I001"))]
         ),
-        case!(
+        near_miss!(
             "near miss: the subsidy mentioned as policy",
+            ["promotion.subsidy_bait"],
             |t| {
                 promote(t, "符合条件的学员取证后可按规定申领职业技能提升补贴。");
             },
@@ -966,8 +1244,9 @@ fn cases() -> Vec<Case> {
             },
             [("activity.inactive", inst("I001"))]
         ),
-        case!(
+        near_miss!(
             "near miss: no activity for 11 months",
+            ["activity.inactive"],
             |t| {
                 t.meta.as_of = Some(d(2025, 5, 31));
             },
@@ -981,8 +1260,9 @@ fn cases() -> Vec<Case> {
             },
             [("complaint.substantiated", inst("I001"))]
         ),
-        case!(
+        near_miss!(
             "near miss: substantiated, institution not at fault",
+            ["complaint.substantiated"],
             |t| {
                 t.complaints[0].verified = Verified::Substantiated;
             },
@@ -1002,15 +1282,17 @@ fn cases() -> Vec<Case> {
                 ("upload.outside_scope", crt(4)),
             ]
         ),
-        case!(
+        near_miss!(
             "near miss: scope effective on the activity day",
+            ["scope.outside_registered_scope"],
             |t| {
                 t.scopes[0].valid_from = Some(d(2024, 6, 1));
             },
             []
         ),
-        case!(
+        near_miss!(
             "near miss: scope ended after the activity, before the certificates",
+            ["scope.outside_registered_scope", "upload.outside_scope"],
             |t| {
                 t.scopes[0].valid_to = Some(d(2024, 6, 10));
             },
@@ -1030,8 +1312,9 @@ fn cases() -> Vec<Case> {
             },
             [("scope.unregistered_site", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: site revoked the day after",
+            ["scope.unregistered_site"],
             |t| {
                 t.sites[0].revoked_on = Some(d(2024, 6, 2));
             },
@@ -1045,8 +1328,9 @@ fn cases() -> Vec<Case> {
             },
             [("scope.registration_inactive", batch("B1"))]
         ),
-        case!(
+        near_miss!(
             "near miss: suspended after the activity",
+            ["scope.registration_inactive"],
             |t| {
                 t.institutions[0].status = RegistrationStatus::Suspended;
                 t.institutions[0].status_since = Some(d(2024, 7, 1));
@@ -1068,6 +1352,21 @@ fn cases() -> Vec<Case> {
             },
             [("scope.unregistered_institution", batch("B1"))]
         ),
+        near_miss!(
+            "near miss: institution and sites registered on the activity day",
+            [
+                "scope.unregistered_institution",
+                "scope.registration_inactive",
+                "scope.unregistered_site"
+            ],
+            |t| {
+                t.institutions[0].registered_on = d(2024, 6, 1);
+                for s in &mut t.sites {
+                    s.registered_on = Some(d(2024, 6, 1));
+                }
+            },
+            []
+        ),
         // ---- item 11: impersonation
         case!(
             "one candidate at two sites at once",
@@ -1076,8 +1375,9 @@ fn cases() -> Vec<Case> {
             },
             [("cheating.impersonation", enr("B2", 1))]
         ),
-        case!(
+        near_miss!(
             "near miss: the same candidate at the same site the next day",
+            ["cheating.impersonation"],
             |t| {
                 add_b2(t, "S001", at(2024, 6, 2, 8, 0), &[1, 12, 13]);
             },
@@ -1096,8 +1396,9 @@ fn cases() -> Vec<Case> {
                 subj(Some("I001"), None, None, Some(cert_no(6).as_str()), None)
             )]
         ),
-        case!(
+        near_miss!(
             "near miss: history certificate without an activity",
+            ["certificate.no_activity"],
             |t| {
                 let mut c = certificate(6, 6);
                 c.batch_id = None;
@@ -1113,12 +1414,35 @@ fn cases() -> Vec<Case> {
             },
             [("certificate.no_scores", crt(1))]
         ),
+        near_miss!(
+            "near miss: an absent candidate, without scores and without a certificate",
+            ["certificate.no_scores"],
+            |t| {
+                add_absent(t, 6..=6);
+            },
+            []
+        ),
         case!(
             "certificate for an absent candidate",
             |t| {
                 result_mut(t, 2).result = Outcome::Absent;
             },
             [("certificate.failing_result", crt(2))]
+        ),
+        near_miss!(
+            "near miss: failed, then certified after passing a retake",
+            ["certificate.failing_result"],
+            |t| {
+                add_b2(t, "S001", at(2024, 6, 15, 8, 30), &[5]);
+                sat_b2(t, 5);
+                t.certificates.push(Certificate {
+                    batch_id: Some(bid("B2")),
+                    issued_on: d(2024, 6, 28),
+                    uploaded_at: Some(at(2024, 6, 28, 10, 0)),
+                    ..certificate(5, 5)
+                });
+            },
+            []
         ),
         case!(
             "certificate of another level than its activity",
@@ -1130,12 +1454,67 @@ fn cases() -> Vec<Case> {
             },
             [("certificate.activity_mismatch", crt(1))]
         ),
+        near_miss!(
+            "near miss: a level-4 holder certified at level 3 by a level-3 activity",
+            [
+                "certificate.activity_mismatch",
+                "certificate.duplicate_number"
+            ],
+            |t| {
+                let mut s = t.scopes[0].clone();
+                s.level = lvl(3);
+                t.scopes.push(s);
+                add_b2(t, "S001", at(2024, 9, 2, 8, 30), &[]);
+                t.batches.last_mut().unwrap().level = lvl(3);
+                // Level 3: the level-4 certificate of B1 and exactly 5 years.
+                t.enrollments.push(Enrollment {
+                    work_years: Some(5),
+                    prior_cert_no: Some(cert_no(1)),
+                    prior_occupation_code: Some(occ(OCC)),
+                    prior_level: Some(lvl(4)),
+                    prior_cert_on: Some(d(2024, 6, 20)),
+                    applied_at: Some(at(2024, 7, 15, 10, 0)),
+                    ..enrollment("B2", 1)
+                });
+                sat_b2(t, 1);
+                // The same serial as the level-4 certificate: serials run per level.
+                let no = CertNo::standard(
+                    domain::cert_no::IssuerKind::SocialOrg,
+                    1234,
+                    "42",
+                    1,
+                    2024,
+                    lvl(3),
+                    1,
+                )
+                .unwrap();
+                t.certificates.push(Certificate {
+                    cert_no: no,
+                    batch_id: Some(bid("B2")),
+                    level: lvl(3),
+                    issued_on: d(2024, 9, 20),
+                    uploaded_at: Some(at(2024, 9, 21, 10, 0)),
+                    ..certificate(1, 0)
+                });
+            },
+            []
+        ),
         case!(
             "certificate issued before the activity ended",
             |t| {
                 cert_mut(t, 1).issued_on = d(2024, 5, 31);
             },
             [("certificate.before_activity_end", crt(1))]
+        ),
+        near_miss!(
+            "near miss: certificate issued on the activity's last day, after it ended",
+            ["certificate.before_activity_end"],
+            |t| {
+                let c = cert_mut(t, 1);
+                c.issued_on = d(2024, 6, 1);
+                c.uploaded_at = Some(at(2024, 6, 1, 20, 0));
+            },
+            []
         ),
         case!(
             "certificate number used twice",
@@ -1144,12 +1523,25 @@ fn cases() -> Vec<Case> {
             },
             [("certificate.duplicate_number", crt(1))]
         ),
-        case!(
+        near_miss!(
             "near miss: two history certificates differ",
+            ["certificate.duplicate_number"],
             |t| {
                 let mut c = t.certificates.last().unwrap().clone();
                 c.cert_no = history_no(2);
                 c.candidate_id = cand(2);
+                t.certificates.push(c);
+            },
+            []
+        ),
+        near_miss!(
+            "near miss: a number repeated among history certificates only, the day before the window",
+            ["certificate.duplicate_number"],
+            |t| {
+                let mut c = t.certificates.last().unwrap().clone();
+                c.candidate_id = cand(2);
+                c.name = "考生2".into();
+                c.issued_on = d(2024, 4, 30);
                 t.certificates.push(c);
             },
             []
@@ -1175,8 +1567,9 @@ fn cases() -> Vec<Case> {
             },
             [("access.other_institution", inst("I002"))]
         ),
-        case!(
+        near_miss!(
             "near miss: the authority reads certificates",
+            ["access.other_institution"],
             |t| {
                 t.access_log.push(AccessLog {
                     at: at(2024, 8, 1, 9, 0),
@@ -1196,11 +1589,21 @@ fn cases() -> Vec<Case> {
             },
             [("access.bulk", inst("I001"))]
         ),
-        case!(
+        near_miss!(
             "near miss: 150 reads",
+            ["access.bulk"],
             |t| {
                 let a = t.access_log[0].clone();
                 t.access_log.extend(std::iter::repeat_n(a, 149));
+            },
+            []
+        ),
+        near_miss!(
+            "near miss: exactly 200 reads, the minimum",
+            ["access.bulk"],
+            |t| {
+                let a = t.access_log[0].clone();
+                t.access_log.extend(std::iter::repeat_n(a, 199));
             },
             []
         ),
@@ -1211,6 +1614,14 @@ fn cases() -> Vec<Case> {
                 cert_mut(t, 1).name = "李四".into();
             },
             [("upload.contradicts_record", crt(1))]
+        ),
+        near_miss!(
+            "near miss: certificate name with a trailing full-width space",
+            ["upload.contradicts_record"],
+            |t| {
+                cert_mut(t, 1).name = "考生1\u{3000}".into();
+            },
+            []
         ),
         case!(
             "certificate of another occupation, outside the scope",
@@ -1275,17 +1686,63 @@ fn every_case_finds_exactly_what_it_should() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The finding kinds of every builtin rule.
+fn builtin_kinds() -> std::collections::BTreeSet<&'static str> {
+    screen::rules::all()
+        .iter()
+        .flat_map(|r| r.kinds.iter().map(|k| k.id()))
+        .collect()
+}
+
 #[test]
 fn every_builtin_detector_kind_has_a_positive_case() {
     let covered: std::collections::BTreeSet<&str> = cases()
         .iter()
         .flat_map(|c| (c.expect)().into_iter().map(|(r, _)| r))
         .collect();
-    for r in screen::rules::all() {
-        for k in r.kinds {
-            assert!(covered.contains(k.id()), "no case for {}", k.id());
+    let missing: Vec<&str> = builtin_kinds()
+        .into_iter()
+        .filter(|k| !covered.contains(k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no positive case for: {}",
+        missing.join(", ")
+    );
+}
+
+#[test]
+fn every_builtin_detector_kind_has_a_near_miss_case() {
+    let kinds = builtin_kinds();
+    let cases = cases();
+    let mut problems = Vec::new();
+    for c in &cases {
+        if c.name.starts_with("near miss") == c.near.is_empty() {
+            problems.push(format!(
+                "case `{}`: only a case named \"near miss: …\" lists kinds it is a near miss for, and it must",
+                c.name
+            ));
+        }
+        let expected: Vec<&str> = (c.expect)().into_iter().map(|(r, _)| r).collect();
+        for k in c.near {
+            if !kinds.contains(k) {
+                problems.push(format!("case `{}`: no builtin rule reports {k}", c.name));
+            }
+            if expected.contains(k) {
+                problems.push(format!(
+                    "case `{}`: expects {k}, so is no near miss for it",
+                    c.name
+                ));
+            }
         }
     }
+    let covered: std::collections::BTreeSet<&str> =
+        cases.iter().flat_map(|c| c.near.iter().copied()).collect();
+    let missing: Vec<&str> = kinds.into_iter().filter(|k| !covered.contains(k)).collect();
+    if !missing.is_empty() {
+        problems.push(format!("no near-miss case for: {}", missing.join(", ")));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 // ---------------------------------------------------------------- classification
