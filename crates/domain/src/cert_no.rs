@@ -126,35 +126,11 @@ pub struct CertNoParts<'a> {
     pub serial: &'a str,
 }
 
-impl std::fmt::Display for CertNo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text_value!(CertNo);
 
 impl std::fmt::Debug for CertNo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "CertNo({})", self.as_str())
-    }
-}
-
-impl std::str::FromStr for CertNo {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Self::parse(s)
-    }
-}
-
-impl serde::Serialize for CertNo {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CertNo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -97,35 +97,11 @@ fn check_char(b: &[u8; 18]) -> u8 {
     ALPHABET[((31 - sum % 31) % 31) as usize]
 }
 
-impl std::fmt::Display for CreditCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text_value!(CreditCode);
 
 impl std::fmt::Debug for CreditCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "CreditCode({})", self.as_str())
-    }
-}
-
-impl std::str::FromStr for CreditCode {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Self::parse(s)
-    }
-}
-
-impl serde::Serialize for CreditCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreditCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

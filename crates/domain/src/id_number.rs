@@ -157,36 +157,12 @@ fn check_char(b: &[u8; 18]) -> u8 {
     CHECK[(sum % 11) as usize]
 }
 
-impl std::fmt::Display for IdNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text_value!(IdNumber);
 
 impl std::fmt::Debug for IdNumber {
     /// Debug output is masked so that logs never carry a full number by accident.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "IdNumber({})", self.masked())
-    }
-}
-
-impl std::str::FromStr for IdNumber {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Self::parse(s)
-    }
-}
-
-impl serde::Serialize for IdNumber {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IdNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -5,6 +5,41 @@
 //! can only be built by parsing, so a value that exists is valid ("parse, don't
 //! validate"); regulation rules are written here or in rulebook data, once.
 
+/// Implements `Display`, `FromStr`, `Serialize` and `Deserialize` for a value type
+/// whose text form is `as_str()` and which is built only by `parse`, so that every
+/// way in (text, JSON) goes through the same validation.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! text_value {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = $crate::Error;
+            fn from_str(s: &str) -> Result<Self, $crate::Error> {
+                Self::parse(s)
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 pub mod cert_no;
 pub mod credit_code;
 pub mod enums;

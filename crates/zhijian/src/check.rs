@@ -1,8 +1,6 @@
 //! `zhijian check`: read, validate and summarise a dataset.
 
-use crate::progress::{bar, pad, peak_memory_mib};
-use anyhow::Context;
-use dataset::read::{ReadOptions, read_dataset};
+use crate::progress::{pad, peak_memory_mib, read_with_progress};
 use domain::model::{Dataset, Table};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,24 +11,7 @@ const WARNINGS_SHOWN: usize = 20;
 
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    let progress = bar(0, "读取 reading", true);
-    let report = |done: u64, total: u64| {
-        progress.set_length(total);
-        progress.set_position(done);
-    };
-    let loaded = read_dataset(
-        path,
-        &ReadOptions {
-            progress: Some(&report),
-        },
-    );
-    progress.finish_and_clear();
-    let loaded = loaded.with_context(|| {
-        format!(
-            "数据集未通过校验 / the dataset was refused: {}",
-            path.display()
-        )
-    })?;
+    let loaded = read_with_progress(path)?;
     print!("{}", summary(&loaded.dataset));
     if !loaded.warnings.is_empty() {
         println!("\n提示 warnings ({}):", loaded.warnings.len());

@@ -35,3 +35,24 @@ pub fn pad(text: &str, width: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
+
+/// Reads a dataset with a progress bar on stderr; the error says which path was refused.
+pub fn read_with_progress(path: &std::path::Path) -> anyhow::Result<dataset::read::Loaded> {
+    use anyhow::Context;
+    let progress = bar(0, "读取 reading", true);
+    let report = |done: u64, total: u64| {
+        progress.set_length(total);
+        progress.set_position(done);
+    };
+    let options = dataset::ReadOptions {
+        progress: Some(&report),
+    };
+    let loaded = dataset::read_dataset(path, &options);
+    progress.finish_and_clear();
+    loaded.with_context(|| {
+        format!(
+            "数据集未通过校验 / the dataset was refused: {}",
+            path.display()
+        )
+    })
+}

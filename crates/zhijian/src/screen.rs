@@ -3,12 +3,11 @@
 //! whatever was found; an error only when the input cannot be read (or the output
 //! cannot be written).
 
-use crate::progress::{bar, peak_memory_mib};
+use crate::progress::{bar, peak_memory_mib, read_with_progress};
 use ::screen::finding::severity_zh;
 use ::screen::risk::{ITEM_NAMES, RiskRow};
 use ::screen::{Options, Screening};
 use anyhow::Context;
-use dataset::read::{ReadOptions, read_dataset};
 use domain::Date;
 use domain::enums::Severity;
 use domain::rulebook::Rulebook;
@@ -34,24 +33,7 @@ pub fn run(
     // The rulebook named on the command line must exist before any work is done.
     let chosen = policy.map(Rulebook::builtin).transpose()?;
 
-    let progress = bar(0, "读取 reading", true);
-    let report = |done: u64, total: u64| {
-        progress.set_length(total);
-        progress.set_position(done);
-    };
-    let loaded = read_dataset(
-        path,
-        &ReadOptions {
-            progress: Some(&report),
-        },
-    );
-    progress.finish_and_clear();
-    let loaded = loaded.with_context(|| {
-        format!(
-            "无法读取数据集 / the dataset cannot be read: {}",
-            path.display()
-        )
-    })?;
+    let loaded = read_with_progress(path)?;
     let ds = loaded.dataset;
     let read_secs = started.elapsed().as_secs_f64();
 
