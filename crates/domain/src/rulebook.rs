@@ -1,7 +1,8 @@
 //! 规则手册: a province's mapping of every finding kind to the guide item
 //! (认定处理指引 1..15), severity, disposition and the article text it rests on, plus
 //! the policy parameters screening uses (inactivity threshold, batch share, bulk
-//! factor, item-15 extent).
+//! factor, item-15 extent) and the thresholds of the statistical detectors of item 11
+//! (`[forensics]`: false-alarm rates, windows, minimum sizes, resampling).
 //!
 //! Province differences are data: the rulebooks are TOML files under `rulebooks/`,
 //! shipped in the binary. Parsing embedded text is not IO, so this stays pure.
@@ -91,6 +92,65 @@ pub struct Policy {
     pub grave: Disposition,
 }
 
+/// Thresholds of the statistical detectors of guide item 11 (有组织舞弊, 评价结果真实性):
+/// the `[forensics]` section. Every value has a default; a value out of range is refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forensics {
+    /// Answer similarity: family-wise false-alarm rate over every pair of candidates
+    /// screened in the whole dataset (Bonferroni: a pair is flagged when its p-value is
+    /// at most this divided by the number of pairs).
+    pub copying_alpha: f64,
+    /// A flagged pair shares at least this many identical wrong answers.
+    pub copying_min_shared: u32,
+    /// Score bands of a paper's takers hold at least this many takers.
+    pub copying_band_takers: u32,
+    /// Heaping: width h (points) of the windows [pass − h, pass) and [pass, pass + h).
+    pub heaping_width: f64,
+    /// Heaping: false discovery rate across batches (Benjamini–Hochberg).
+    pub heaping_alpha: f64,
+    /// Small spread: false discovery rate across batches (Benjamini–Hochberg).
+    pub spread_alpha: f64,
+    /// Pass rate: false discovery rate across batches (Benjamini–Hochberg).
+    pub pass_rate_alpha: f64,
+    /// Examiners: false discovery rate across examiners, per test (Benjamini–Hochberg).
+    pub examiner_alpha: f64,
+    /// Lenient examiners: the odds ratio of a pass (examiner vs. co-examiners of the
+    /// same batches) that honest differences in severity may reach; only passes beyond
+    /// it are flagged.
+    pub examiner_odds_ratio: f64,
+    /// Batch tests need at least this many candidates with scores.
+    pub min_batch: u32,
+    /// A reference (other batches of the same kind) needs at least this many batches.
+    pub min_reference_batches: u32,
+    /// Examiner tests need at least this many skill scores graded by the examiner.
+    pub min_examiner_scores: u32,
+    /// Same-size resamples of the reference drawn for the spread test.
+    pub resamples: u32,
+    /// Seed of the deterministic resampling.
+    pub seed: u64,
+}
+
+impl Default for Forensics {
+    fn default() -> Self {
+        Forensics {
+            copying_alpha: 1e-3,
+            copying_min_shared: 6,
+            copying_band_takers: 30,
+            heaping_width: 4.0,
+            heaping_alpha: 0.01,
+            spread_alpha: 0.01,
+            pass_rate_alpha: 0.05,
+            examiner_alpha: 0.01,
+            examiner_odds_ratio: 1.5,
+            min_batch: 8,
+            min_reference_batches: 10,
+            min_examiner_scores: 30,
+            resamples: 2000,
+            seed: 20_240_611,
+        }
+    }
+}
+
 impl Policy {
     /// The disposition a severity calls for under this rulebook.
     pub fn disposition_for(&self, severity: Severity) -> Disposition {
@@ -112,6 +172,8 @@ pub struct Rulebook {
     /// The main document the articles belong to.
     pub document: String,
     pub policy: Policy,
+    /// Thresholds of the statistical detectors of item 11.
+    pub forensics: Forensics,
     /// Inactivity tiers in ascending months; the last is the `activity.inactive` entry.
     pub inactivity: Vec<InactivityTier>,
     entries: BTreeMap<FindingKind, Entry>,
@@ -130,8 +192,90 @@ struct RawBook {
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
+    forensics: RawForensics,
+    #[serde(default)]
     inactivity_tier: Vec<RawTier>,
     rules: BTreeMap<String, RawEntry>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawForensics {
+    copying_alpha: Option<f64>,
+    copying_min_shared: Option<u32>,
+    copying_band_takers: Option<u32>,
+    heaping_width: Option<f64>,
+    heaping_alpha: Option<f64>,
+    spread_alpha: Option<f64>,
+    pass_rate_alpha: Option<f64>,
+    examiner_alpha: Option<f64>,
+    examiner_odds_ratio: Option<f64>,
+    min_batch: Option<u32>,
+    min_reference_batches: Option<u32>,
+    min_examiner_scores: Option<u32>,
+    resamples: Option<u32>,
+    seed: Option<u64>,
+}
+
+impl RawForensics {
+    /// The thresholds with defaults filled in, or what is out of range.
+    fn resolve(self) -> Result<Forensics, String> {
+        let d = Forensics::default();
+        let f = Forensics {
+            copying_alpha: self.copying_alpha.unwrap_or(d.copying_alpha),
+            copying_min_shared: self.copying_min_shared.unwrap_or(d.copying_min_shared),
+            copying_band_takers: self.copying_band_takers.unwrap_or(d.copying_band_takers),
+            heaping_width: self.heaping_width.unwrap_or(d.heaping_width),
+            heaping_alpha: self.heaping_alpha.unwrap_or(d.heaping_alpha),
+            spread_alpha: self.spread_alpha.unwrap_or(d.spread_alpha),
+            pass_rate_alpha: self.pass_rate_alpha.unwrap_or(d.pass_rate_alpha),
+            examiner_alpha: self.examiner_alpha.unwrap_or(d.examiner_alpha),
+            examiner_odds_ratio: self.examiner_odds_ratio.unwrap_or(d.examiner_odds_ratio),
+            min_batch: self.min_batch.unwrap_or(d.min_batch),
+            min_reference_batches: self
+                .min_reference_batches
+                .unwrap_or(d.min_reference_batches),
+            min_examiner_scores: self.min_examiner_scores.unwrap_or(d.min_examiner_scores),
+            resamples: self.resamples.unwrap_or(d.resamples),
+            seed: self.seed.unwrap_or(d.seed),
+        };
+        for (name, a) in [
+            ("copying_alpha", f.copying_alpha),
+            ("heaping_alpha", f.heaping_alpha),
+            ("spread_alpha", f.spread_alpha),
+            ("pass_rate_alpha", f.pass_rate_alpha),
+            ("examiner_alpha", f.examiner_alpha),
+        ] {
+            if !(a > 0.0 && a < 1.0) {
+                return Err(format!("{name} must be strictly between 0 and 1"));
+            }
+        }
+        if !(f.examiner_odds_ratio >= 1.0 && f.examiner_odds_ratio.is_finite()) {
+            return Err("examiner_odds_ratio must be at least 1".into());
+        }
+        if f.copying_min_shared == 0 {
+            return Err("copying_min_shared must be at least 1".into());
+        }
+        if f.copying_band_takers < 5 {
+            return Err("copying_band_takers must be at least 5".into());
+        }
+        if !(f.heaping_width > 0.0 && f.heaping_width <= 20.0) {
+            return Err("heaping_width must be in (0, 20] points".into());
+        }
+        if f.min_batch < 3 {
+            return Err("min_batch must be at least 3".into());
+        }
+        if f.min_reference_batches == 0 {
+            return Err("min_reference_batches must be at least 1".into());
+        }
+        if f.min_examiner_scores < 5 {
+            return Err("min_examiner_scores must be at least 5".into());
+        }
+        if !(100..=1_000_000).contains(&f.resamples) {
+            return Err("resamples must be between 100 and 1000000".into());
+        }
+        Ok(f)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -302,6 +446,10 @@ impl Rulebook {
                 "two tiers have the same months".into(),
             ));
         }
+        let forensics = raw
+            .forensics
+            .resolve()
+            .map_err(|m| invalid("forensics", m))?;
         let p = raw.policy;
         let policy = Policy {
             batch_mostly_ineligible_share: p.batch_mostly_ineligible_share.unwrap_or(0.5),
@@ -347,6 +495,7 @@ impl Rulebook {
             title: raw.title,
             document: raw.document,
             policy,
+            forensics,
             inactivity,
             entries,
         })
@@ -503,6 +652,29 @@ mod tests {
         assert!(matches!(
             Rulebook::builtin("atlantis"),
             Err(Error::UnknownRulebook { .. })
+        ));
+    }
+
+    #[test]
+    fn forensics_thresholds_parse_with_defaults_and_are_checked() {
+        for name in Rulebook::names() {
+            let book = Rulebook::builtin(name).unwrap();
+            assert_eq!(book.forensics.copying_alpha, 1e-3, "{name}");
+            assert!(book.forensics.heaping_width > 0.0);
+        }
+        let text = BUILTIN[0].1;
+        let start = text.find("[forensics]").expect("national has [forensics]");
+        let end = start + text[start..].find("\n\n").unwrap();
+        let without = format!("{}{}", &text[..start], &text[end..]);
+        let book = Rulebook::parse("t", &without).unwrap();
+        assert_eq!(book.forensics, Forensics::default());
+        let bad = replace_rule(text, "copying_alpha = 0.001", "copying_alpha = 1.5");
+        let err = Rulebook::parse("t", &bad).unwrap_err();
+        assert!(err.to_string().contains("copying_alpha"), "{err}");
+        let unknown = replace_rule(text, "copying_alpha = 0.001", "copying_alfa = 0.001");
+        assert!(matches!(
+            Rulebook::parse("t", &unknown),
+            Err(Error::RulebookSyntax { .. })
         ));
     }
 

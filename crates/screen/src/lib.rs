@@ -15,11 +15,13 @@
 //! - every pass is O(n log n) or better: tables are grouped by batch once ([`Index`]),
 //!   per-batch work runs in parallel (rayon).
 //!
-//! Statistical detectors (issue 4) plug in as further [`Detector`]s.
+//! The statistical detectors of item 11 ([`forensics`]) are further [`Detector`]s,
+//! run by default with the rules.
 
 pub mod context;
 pub mod engine;
 pub mod finding;
+pub mod forensics;
 pub mod norms;
 pub mod output;
 pub mod risk;

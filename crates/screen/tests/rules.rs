@@ -1921,7 +1921,7 @@ fn a_missing_table_disables_its_rules_and_says_so() {
         .iter()
         .find(|k| k.kind.id() == "cheating.answer_copying")
         .unwrap();
-    assert!(stat.detector.is_none());
+    assert_eq!(stat.detector, Some("forensics.answer_similarity"));
 }
 
 #[test]

@@ -49,7 +49,7 @@ pub fn catalogue(book: &Rulebook) -> String {
         if p.escalate_repeat { format!("是（{}）", p.escalation_basis) } else { "否".into() }
     )
     .unwrap();
-    let rules = ::screen::rules::all();
+    let detectors = ::screen::rules::detectors();
     let mut kinds: Vec<FindingKind> = FindingKind::ALL.to_vec();
     kinds.sort_by_key(|k| (book.entry(*k).item, k.id()));
     let mut item = 0;
@@ -65,11 +65,11 @@ pub fn catalogue(book: &Rulebook) -> String {
             )
             .unwrap();
         }
-        let detector = rules.iter().find(|r| r.kinds.contains(&k)).map_or(
-            "（统计检测，尚未启用）".to_string(),
-            |r| {
-                let t: Vec<&str> = r.needs.iter().map(|t| t.name()).collect();
-                format!("{}［{}］", r.id, t.join(", "))
+        let detector = detectors.iter().find(|d| d.kinds().contains(&k)).map_or(
+            "（无检测器）".to_string(),
+            |d| {
+                let t: Vec<&str> = d.needs().iter().map(|t| t.name()).collect();
+                format!("{}［{}］", d.id(), t.join(", "))
             },
         );
         let mut disposition = disposition_zh(e.disposition).to_string();

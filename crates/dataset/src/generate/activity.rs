@@ -4,7 +4,7 @@
 //! the institution, eligible candidates, answers and scores.
 
 use super::draft::{BatchDraft, CandDraft, Cap, InstDraft};
-use super::exam::{PAPERS_PER_YEAR, Papers, review_score, skill_score};
+use super::exam::{PAPERS_PER_YEAR, Papers, review_score, skill_hardness, skill_score};
 use super::institution::{Profile, credit_code, examiners_needed, proctors_needed};
 use super::names;
 use super::people::new_enrollment;
@@ -59,7 +59,8 @@ pub fn generate(
     rng: &mut ChaCha8Rng,
 ) {
     let span = (p.act_to - p.act_from).num_days();
-    let quality = (0.22 * normal(rng)).clamp(-0.45, 0.45);
+    // Institutions differ in how well they prepare their candidates.
+    let quality = (0.25 * normal(rng)).clamp(-0.5, 0.5);
     if span >= 10 && !d.caps.is_empty() {
         let (lo, hi) = if p.kind == InstitutionKind::Employer {
             (25.0, 80.0)
@@ -516,7 +517,12 @@ pub fn make_batch(
         });
     }
     let level_adj = -0.06 * f64::from(5 - level);
-    let mean_theta = quality + 0.2 * normal(rng) + level_adj;
+    // Batches differ around their institution; small batches are sometimes a strong
+    // group (a master class, a team of senior workers).
+    let mut mean_theta = quality + 0.2 * normal(rng) + level_adj;
+    if n <= 10 && rng.random_bool(0.2) {
+        mean_theta += rng.random_range(0.4..1.0);
+    }
     let mut bd = BatchDraft {
         batch,
         sessions,
@@ -580,6 +586,7 @@ pub fn score_batch(ctx: &mut Ctx, b: &mut BatchDraft, rng: &mut ChaCha8Rng) {
     let skill_end = b.session(Subject::Skill).map(|s| s.end_at);
     let review_end = b.session(Subject::Review).map(|s| s.end_at);
     let theory_min = (theory.end_at - theory.start_at).num_minutes();
+    let hardness = skill_hardness(ctx.seed, &b.batch.occupation_code, b.batch.level);
     for (i, c) in b.cands.iter_mut().enumerate() {
         c.scores.clear();
         c.answer = None;
@@ -609,7 +616,7 @@ pub fn score_batch(ctx: &mut Ctx, b: &mut BatchDraft, rng: &mut ChaCha8Rng) {
         });
         if let Some(end) = skill_end {
             let ex = &skill_team[i % skill_team.len()];
-            let bias = examiner_bias(ctx.seed, ex);
+            let bias = examiner_bias(ctx.seed, ex) - hardness;
             c.scores.push(ScoreRow {
                 batch_id: b.batch.batch_id.clone(),
                 candidate_id: id,

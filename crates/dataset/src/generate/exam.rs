@@ -4,6 +4,11 @@
 //! distractor are drawn once per paper; a candidate of ability θ answers item i
 //! correctly with the 3-parameter logistic probability, otherwise picks a distractor
 //! by its attractiveness or leaves the item blank (`-`).
+//!
+//! Exams differ honestly in difficulty: every occupation × level has a theory
+//! hardness (added to the difficulty of all its papers' items, sd 0.45 logits) and a
+//! skill hardness (subtracted from its skill marks, sd 3.5 points), so pass-rate
+//! baselines differ between occupations and levels as they do in practice.
 
 use super::util::{hash64, normal};
 use domain::enums::Subject;
@@ -34,9 +39,48 @@ pub struct PaperSpec {
     attract: Vec<[f64; 4]>,
 }
 
+/// A draw of N(0, 1) fixed by the seed and a text.
+fn fixed_normal(seed: u64, text: &str, salt: u64) -> f64 {
+    normal(&mut ChaCha8Rng::seed_from_u64(hash64(
+        seed,
+        text.as_bytes(),
+        salt,
+    )))
+}
+
+/// The theory hardness (logits added to item difficulty) of an occupation and level.
+pub fn theory_hardness(seed: u64, occ: &OccupationCode, level: Level) -> f64 {
+    (0.45 * fixed_normal(seed, &format!("{occ}-{}", level.number()), 11)).clamp(-1.2, 1.2)
+}
+
+/// The skill hardness (points off every skill mark) of an occupation and level.
+pub fn skill_hardness(seed: u64, occ: &OccupationCode, level: Level) -> f64 {
+    (3.5 * fixed_normal(seed, &format!("{occ}-{}", level.number()), 13)).clamp(-9.0, 9.0)
+}
+
+/// The theory hardness of the occupation and level a paper id names
+/// (`LL-{occ}-{level}-{year}-{k}`); 0 for other ids.
+fn hardness_of_paper(seed: u64, id: &str) -> f64 {
+    let parts: Vec<&str> = id.split('-').collect();
+    // LL, occupation in 4 or 5 parts, level, year, k.
+    if parts.len() < 8 || parts[0] != "LL" {
+        return 0.0;
+    }
+    let occ = parts[1..parts.len() - 3].join("-");
+    let level = parts[parts.len() - 3]
+        .parse::<u8>()
+        .ok()
+        .and_then(|l| Level::new(l).ok());
+    match (OccupationCode::parse(&occ), level) {
+        (Ok(o), Some(l)) => theory_hardness(seed, &o, l),
+        _ => 0.0,
+    }
+}
+
 impl PaperSpec {
     fn new(seed: u64, id: &str) -> PaperSpec {
         let mut rng = ChaCha8Rng::seed_from_u64(hash64(seed, id.as_bytes(), 7));
+        let hardness = hardness_of_paper(seed, id);
         let mut key = Vec::with_capacity(ITEMS);
         let mut difficulty = Vec::with_capacity(ITEMS);
         let mut discrimination = Vec::with_capacity(ITEMS);
@@ -45,8 +89,8 @@ impl PaperSpec {
             let options = if i < CHOICE_ITEMS { 4 } else { 2 };
             let k = rng.random_range(0..options);
             key.push(b'A' + k as u8);
-            difficulty.push(-0.9 + 0.9 * normal(&mut rng));
-            discrimination.push(rng.random_range(0.6..1.7));
+            difficulty.push(-0.9 + hardness + 1.0 * normal(&mut rng));
+            discrimination.push(rng.random_range(0.5..1.9));
             let mut w = [0.0; 4];
             for (o, slot) in w.iter_mut().enumerate().take(options) {
                 if o != k {
@@ -93,6 +137,36 @@ impl PaperSpec {
             .find(|&o| w[o] > 0.0)
             .map(|o| b'A' + o as u8)
             .expect("every item has a distractor")
+    }
+
+    /// A distractor of item `i` by attractiveness (never blank).
+    pub fn distractor(&self, i: usize, rng: &mut ChaCha8Rng) -> u8 {
+        loop {
+            let c = self.wrong(i, rng);
+            if c != b'-' {
+                return c;
+            }
+        }
+    }
+
+    /// An answer sheet that circulates among copiers: the key, except on `k` items
+    /// (drawn with weight 1 − P(correct) at ability `theta`, i.e. the items its author
+    /// would get wrong) where it holds a distractor.
+    pub fn sheet(&self, k: usize, theta: f64, rng: &mut ChaCha8Rng) -> Vec<u8> {
+        // Weighted sampling without replacement (Efraimidis–Spirakis keys).
+        let mut keys: Vec<(f64, usize)> = (0..ITEMS)
+            .map(|i| {
+                let w = (1.0 - self.p_correct(i, theta)).max(1e-6);
+                let u: f64 = rng.random::<f64>().max(1e-300);
+                (u.ln() / w, i)
+            })
+            .collect();
+        keys.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut out = self.key.clone();
+        for &(_, i) in keys.iter().take(k.min(ITEMS)) {
+            out[i] = self.distractor(i, rng);
+        }
+        out
     }
 
     /// A candidate's responses and number correct.
@@ -175,7 +249,7 @@ impl Papers {
 }
 
 /// A skill score in tenths, rounded to half points: latent skill, the grading
-/// examiner's severity and noise around 74.
+/// examiner's severity (and the exam's skill hardness) and noise around 74.
 pub fn skill_score(skill: f64, examiner_bias: f64, rng: &mut ChaCha8Rng) -> i32 {
     let raw = 74.0 + 10.5 * skill + examiner_bias + 3.0 * normal(rng);
     half_points(raw.clamp(15.0, 98.0))

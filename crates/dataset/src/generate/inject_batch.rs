@@ -19,7 +19,13 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 /// Whether a batch-level kind can be applied to batch `bi` (before results exist).
-pub fn feasible(d: &InstDraft, bi: usize, kind: FindingKind) -> bool {
+pub fn feasible(
+    seed: u64,
+    stats: &super::inject_stats::StatsParams,
+    d: &InstDraft,
+    bi: usize,
+    kind: FindingKind,
+) -> bool {
     let b = &d.batches[bi];
     let n = b.cands.len();
     let present = b.cands.iter().filter(|c| !c.absent).count();
@@ -27,10 +33,13 @@ pub fn feasible(d: &InstDraft, bi: usize, kind: FindingKind) -> bool {
         FindingKind::SubjectsMismatch => b.batch.level.number() >= 3,
         FindingKind::NoSupervisionRecord => b.batch.internal_supervisor_id.is_some(),
         FindingKind::BatchMostlyIneligible => n >= 5,
-        FindingKind::AnswerCopying => present >= 8,
-        FindingKind::ScoreHeaping => n >= 15,
+        FindingKind::AnswerCopying => present >= (2 * *stats.copy_cluster.start()).max(4),
+        FindingKind::ScoreHeaping => present >= stats.heap_min_size,
         FindingKind::LowSpread => present >= 10,
-        FindingKind::PassRateOutlier => n >= 20,
+        FindingKind::PassRateOutlier => {
+            n >= super::inject_stats::OUTLIER.min_size
+                && super::inject_stats::low_baseline(d, bi, seed)
+        }
         FindingKind::ChangeUnreported => b.batch.filed_at.is_some(),
         _ => true,
     }

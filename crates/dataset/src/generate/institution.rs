@@ -230,13 +230,15 @@ fn plan_institution_injections(ctx: &Ctx, rng: &mut ChaCha8Rng, out: &mut [Profi
             let options: Vec<FindingKind> = INSTITUTION_KINDS
                 .iter()
                 .copied()
-                .filter(|k| can_host(*k, p.kind))
+                .filter(|k| can_host(*k, p.kind) && ctx.stats.allows(*k))
                 .collect();
-            p.plan = Some(*pick(rng, &options));
+            if !options.is_empty() {
+                p.plan = Some(*pick(rng, &options));
+            }
         }
     }
     for &kind in INSTITUTION_KINDS {
-        if out.iter().any(|p| p.plan == Some(kind)) {
+        if !ctx.stats.allows(kind) || out.iter().any(|p| p.plan == Some(kind)) {
             continue;
         }
         let mut hosts: Vec<usize> = (0..out.len())

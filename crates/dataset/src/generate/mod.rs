@@ -69,12 +69,12 @@
 //! | `eligibility.prior_cert_after_application` | the application is taken over by a passer of an earlier level L+1 activity who applied days before the certificate was issued | enrollment |
 //! | `eligibility.batch_mostly_ineligible` | 60–80% of a batch's applications made ineligible | batch; `eligibility.requirements_not_met` per application |
 //! | `cheating.impersonation` | a later enrollment takes the identity of a candidate of an earlier, overlapping activity at another site | later batch + candidate |
-//! | `cheating.answer_copying` | 5–8 theory candidates copy one mediocre answer string with a few own answers | batch |
-//! | `cheating.score_heaping` | a weak batch whose failing scores are moved into [60, 64) | batch |
-//! | `cheating.low_spread` | all skill scores within ±1 of one value | batch |
-//! | `cheating.pass_rate_outlier` | ≥ 20 candidates, none absent, all subjects ≥ 72 | batch |
-//! | `cheating.lenient_examiner` | the busiest skill examiner turns every fail into 64–80 | institution + person |
-//! | `cheating.examiner_concentration` | the busiest skill examiner gives only 55/72/85 (pass/fail unchanged) | institution + person |
+//! | `cheating.answer_copying` | an answer sheet circulates: 5–8 present candidates (at most half the room) take its answer on each item with probability 0.9, else answer themselves; the sheet is the key except on 36–45 items a mediocre candidate gets wrong, where it holds a plausible distractor (`StatsParams::copy_*`) | batch |
+//! | `cheating.score_heaping` | a weak batch (≥ 25 present; abilities lowered) whose theory and skill scores from 30 up to the pass mark are moved into [60, 64) (theory answers changed to match); `StatsParams::heap_whole` moves every score instead | batch |
+//! | `cheating.low_spread` | all skill scores within ±1 of one value in 76–84 (≥ 10 present) | batch |
+//! | `cheating.pass_rate_outlier` | ≥ 40 candidates of a hard exam that the institution passes ≤ 60% in ≥ 3 other batches: nobody absent, every failing mark replaced by an ordinary pass (64–86) | batch |
+//! | `cheating.lenient_examiner` | the busiest skill examiner (≥ 40 marks) also grades each co-examiner's candidate with probability ½ and turns every fail (≥ 15) into 64–80 | institution + person |
+//! | `cheating.examiner_concentration` | the busiest skill examiner (≥ 30 marks) gives only 55/72/85 (pass/fail unchanged) | institution + person |
 //! | `certificate.no_activity` | extra certificate whose batch id names no activity | certificate (+ its batch id) |
 //! | `certificate.no_scores` | the holder's scores, answers and result removed | certificate |
 //! | `certificate.failing_result` | a failed candidate of the batch certified | certificate |
@@ -86,6 +86,14 @@
 //! | `upload.contradicts_record` | certificate name differs by one character from the enrollment | certificate |
 //! | `access.other_institution` | an account reads/exports 5–25 other institutions' certificates | institution |
 //! | `access.bulk` | an account reads its own certificates > 12× everything issued (≥ 1,200) | institution |
+//!
+//! Honest exams differ in difficulty as real ones do: items of varying difficulty and
+//! discrimination; a theory and a skill hardness per occupation × level; abilities
+//! varying by institution (sd 0.25) and batch (sd 0.2); one small batch (≤ 10) in
+//! five a strong group (+0.4 to +1.0). The statistical injections are parameterised
+//! by [`StatsParams`] (cluster size m, wrong answers k on the shared sheet, noise,
+//! whole-batch heaping, and `only`: inject only some kinds), so that calibration can
+//! sweep them.
 //!
 //! Resolved ambiguities: a certificate of an unknown batch is only `no_activity`; of a
 //! non-enrolled person only `not_enrolled` (no `no_scores`/`failing_result`); an
@@ -113,6 +121,8 @@ mod violations;
 #[cfg(test)]
 mod tests;
 
+pub use inject_stats::StatsParams;
+
 use crate::write::{DatasetWriter, Format};
 use domain::finding::Label;
 use domain::model::{Meta, Table, Tables};
@@ -133,6 +143,8 @@ pub struct GenConfig {
     pub as_of: Date,
     /// The province (a province-level code).
     pub province: RegionCode,
+    /// Parameters of the statistical (item 11) injections; calibration sweeps them.
+    pub stats: StatsParams,
 }
 
 impl Default for GenConfig {
@@ -143,6 +155,7 @@ impl Default for GenConfig {
             violation_rate: 0.02,
             as_of: Date::from_ymd_opt(2025, 6, 30).expect("date"),
             province: RegionCode::parse("420000").expect("Hubei"),
+            stats: StatsParams::default(),
         }
     }
 }
@@ -181,6 +194,7 @@ fn generate_inner(
     let mut ctx = state::Ctx {
         seed,
         rate,
+        stats: config.stats.clone(),
         as_of,
         window_from,
         prov2: province.as_str()[..2].to_string(),
@@ -204,7 +218,7 @@ fn generate_inner(
         .filter(|p| p.registered)
         .map(|p| p.id.clone())
         .collect();
-    let mut forced = violations::Forced::new(&mut rng, profiles.len(), rate);
+    let mut forced = violations::Forced::new(&mut rng, profiles.len(), rate, &config.stats);
     // Chunks: consecutive institutions of one city, at most CHUNK of them.
     let mut chunks: Vec<std::ops::Range<usize>> = Vec::new();
     let mut start = 0;

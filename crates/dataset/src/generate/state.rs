@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 pub struct Ctx {
     pub seed: u64,
     pub rate: f64,
+    /// Parameters of the statistical injections (and which kinds are injected).
+    pub stats: super::inject_stats::StatsParams,
     pub as_of: Date,
     pub window_from: Date,
     /// The two-digit province prefix (42).

@@ -8,7 +8,9 @@ use super::draft::InstDraft;
 use super::extras;
 use super::inject_batch::{self, feasible, label_structural, reserve_structural};
 use super::inject_record::{apply_cert, apply_enrollment, rename};
-use super::inject_stats::{self, CONCENTRATION, COPYING, HEAPING, LENIENT, LOW_SPREAD, OUTLIER};
+use super::inject_stats::{
+    self, CONCENTRATION, HEAPING, LENIENT, LOW_SPREAD, OUTLIER, StatsParams,
+};
 use super::institution::Profile;
 use super::outcome::{derive_results, issue_certs};
 use super::people::PoolEntry;
@@ -91,9 +93,14 @@ pub struct Forced {
 }
 
 impl Forced {
-    /// One of every batch-, enrollment- and certificate-level kind (institution
-    /// kinds are forced in the skeleton).
-    pub fn new(rng: &mut ChaCha8Rng, institutions: usize, rate: f64) -> Forced {
+    /// One of every batch-, enrollment- and certificate-level kind that `stats`
+    /// allows (institution kinds are forced in the skeleton).
+    pub fn new(
+        rng: &mut ChaCha8Rng,
+        institutions: usize,
+        rate: f64,
+        stats: &StatsParams,
+    ) -> Forced {
         if rate <= 0.0 {
             return Forced::default();
         }
@@ -103,6 +110,7 @@ impl Forced {
             .chain(ENROLLMENT_KINDS)
             .chain(CERT_KINDS)
             .map(|k| (*k, rng.random_range(0..horizon)))
+            .filter(|(k, _)| stats.allows(*k))
             .collect();
         Forced { pending }
     }
@@ -149,14 +157,20 @@ pub fn run_institution(
     rng: &mut ChaCha8Rng,
 ) {
     let rate = ctx.rate;
+    let stats = ctx.stats.clone();
+    let batch_kinds: Vec<FindingKind> = BATCH_KINDS
+        .iter()
+        .copied()
+        .filter(|k| stats.allows(*k))
+        .collect();
     reserve_structural(d, p.plan, p.status_since);
     let injecting = rate > 0.0 && d.registered;
-    if injecting {
+    if injecting && !batch_kinds.is_empty() {
         for bi in 0..d.batches.len() {
             if clean(d, bi) && rng.random_bool(rate.min(1.0)) {
                 for _ in 0..6 {
-                    let k = *pick(rng, BATCH_KINDS);
-                    if feasible(d, bi, k) {
+                    let k = *pick(rng, &batch_kinds);
+                    if feasible(ctx.seed, &stats, d, bi, k) {
                         d.batches[bi].planned = Some(k);
                         break;
                     }
@@ -166,7 +180,10 @@ pub fn run_institution(
         for k in forced.due(p.index, BATCH_KINDS) {
             let mut order: Vec<usize> = (0..d.batches.len()).filter(|&bi| clean(d, bi)).collect();
             order.shuffle(rng);
-            if let Some(&bi) = order.iter().find(|&&bi| feasible(d, bi, k)) {
+            if let Some(&bi) = order
+                .iter()
+                .find(|&&bi| feasible(ctx.seed, &stats, d, bi, k))
+            {
                 d.batches[bi].planned = Some(k);
                 forced.done(k);
             }
@@ -182,7 +199,10 @@ pub fn run_institution(
     let planned_here = person_kind.is_some();
     if person_kind.is_none() && p.plan.is_none() && injecting && p.kind != InstitutionKind::Special
     {
-        person_kind = forced.due(p.index, PERSON_KINDS).first().copied();
+        person_kind = forced
+            .due(p.index, PERSON_KINDS)
+            .into_iter()
+            .find(|k| stats.allows(*k));
     }
     if let Some(k) = person_kind.filter(|_| d.registered) {
         let person = if k == FindingKind::LenientExaminer {
@@ -214,8 +234,10 @@ pub fn run_institution(
                 inject_batch::add_review(&mut b, rng);
                 true
             }
-            FindingKind::AnswerCopying => inject_stats::answer_copying(ctx, &mut b, rng, &COPYING),
-            FindingKind::ScoreHeaping => inject_stats::score_heaping(ctx, &mut b, rng, &HEAPING),
+            FindingKind::AnswerCopying => inject_stats::answer_copying(ctx, &mut b, rng, &stats),
+            FindingKind::ScoreHeaping => {
+                inject_stats::score_heaping(ctx, &mut b, rng, &HEAPING, &stats)
+            }
             FindingKind::LowSpread => inject_stats::low_spread(&mut b, rng, &LOW_SPREAD),
             FindingKind::PassRateOutlier => {
                 inject_stats::pass_rate_outlier(ctx, &mut b, rng, &OUTLIER)
@@ -301,8 +323,13 @@ fn enrollment_draws(
     rng: &mut ChaCha8Rng,
 ) {
     let rate = ctx.rate.min(1.0);
+    let kinds: Vec<FindingKind> = ENROLLMENT_KINDS
+        .iter()
+        .copied()
+        .filter(|k| ctx.stats.allows(*k))
+        .collect();
     for bi in 0..d.batches.len() {
-        if !clean(d, bi) {
+        if !clean(d, bi) || kinds.is_empty() {
             continue;
         }
         // Keep randomly ineligible applications well below "most of the batch".
@@ -312,7 +339,7 @@ fn enrollment_draws(
                 continue;
             }
             for _ in 0..4 {
-                let k = *pick(rng, ENROLLMENT_KINDS);
+                let k = *pick(rng, &kinds);
                 if k == FindingKind::EligibilityNotMet {
                     if ineligible_left == 0 {
                         continue;
@@ -363,8 +390,13 @@ fn cert_draws(
     rng: &mut ChaCha8Rng,
 ) {
     let rate = ctx.rate.min(1.0);
+    let kinds: Vec<FindingKind> = CERT_KINDS
+        .iter()
+        .copied()
+        .filter(|k| ctx.stats.allows(*k))
+        .collect();
     for bi in 0..d.batches.len() {
-        if !clean(d, bi) {
+        if !clean(d, bi) || kinds.is_empty() {
             continue;
         }
         for ci in 0..d.batches[bi].cands.len() {
@@ -373,7 +405,7 @@ fn cert_draws(
                 continue;
             }
             for _ in 0..4 {
-                if apply_cert(ctx, d, bi, ci, *pick(rng, CERT_KINDS), rng) {
+                if apply_cert(ctx, d, bi, ci, *pick(rng, &kinds), rng) {
                     break;
                 }
             }

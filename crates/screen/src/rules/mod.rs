@@ -40,10 +40,14 @@ pub fn all() -> Vec<&'static Rule> {
     FAMILIES.iter().flat_map(|f| f.iter()).collect()
 }
 
-/// Every builtin rule as a detector: what [`crate::screen`] runs. Further
-/// detectors (the statistical ones of item 11) are added to this list.
+/// Every builtin rule as a detector, followed by the statistical detectors of item
+/// 11 ([`crate::forensics::detectors`]): what [`crate::screen`] runs.
 pub fn detectors() -> Vec<&'static dyn Detector> {
-    all().into_iter().map(|r| r as &dyn Detector).collect()
+    all()
+        .into_iter()
+        .map(|r| r as &dyn Detector)
+        .chain(crate::forensics::detectors())
+        .collect()
 }
 
 /// Formats a date-time for messages: `2024-05-01 09:00`.
