@@ -561,6 +561,27 @@ fn index_unique<K: std::hash::Hash + Eq + Clone, R>(
     map
 }
 
+/// Records a dangling reference unless `ok`; the value is formatted only then.
+fn note_reference(
+    out: &mut Vec<ReferenceIssue>,
+    ok: bool,
+    table: Table,
+    index: usize,
+    column: &'static str,
+    value: &dyn std::fmt::Display,
+    target: Table,
+) {
+    if !ok {
+        out.push(ReferenceIssue {
+            table,
+            index,
+            column,
+            value: value.to_string(),
+            target,
+        });
+    }
+}
+
 impl Dataset {
     /// Indexes the tables. Duplicate primary keys are errors (the data is
     /// ambiguous); duplicate certificate numbers are not (they are a finding).
@@ -716,15 +737,7 @@ impl Dataset {
                          column: &'static str,
                          value: &dyn std::fmt::Display,
                          target: Table| {
-            if !ok {
-                out.push(ReferenceIssue {
-                    table,
-                    index,
-                    column,
-                    value: value.to_string(),
-                    target,
-                });
-            }
+            note_reference(&mut out, ok, table, index, column, value, target)
         };
         let inst = |id: &InstitutionId| self.institution_ix.contains_key(id);
         for (i, r) in t.scopes.iter().enumerate() {
@@ -923,15 +936,7 @@ impl Dataset {
                          column: &'static str,
                          value: &dyn std::fmt::Display,
                          target: Table| {
-            if !ok {
-                out.push(ReferenceIssue {
-                    table,
-                    index,
-                    column,
-                    value: value.to_string(),
-                    target,
-                });
-            }
+            note_reference(&mut out, ok, table, index, column, value, target)
         };
         let enrolled =
             |b: &BatchId, c: &IdNumber| self.enrollment_ix.contains_key(&(b.clone(), *c));
