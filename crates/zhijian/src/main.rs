@@ -2,6 +2,7 @@
 //! subcommand wires the library crates together; no domain logic lives here.
 
 mod check;
+mod db;
 mod generate;
 mod progress;
 mod rules;
@@ -45,10 +46,13 @@ enum Command {
         #[arg(long, default_value_t = dataset::generate::GenConfig::default().violation_rate)]
         violation_rate: f64,
     },
-    /// 筛查: 按规则手册检查数据集，输出预警明细与风险清单 / Screen a dataset: findings.jsonl, risk_list.xlsx and a summary.
+    /// 筛查: 按规则手册检查数据集或数据库，输出预警明细与风险清单 / Screen a dataset or the store: findings.jsonl, risk_list.xlsx and a summary.
     Screen {
-        /// 数据集目录或 .xlsx 工作簿 / Dataset directory or .xlsx workbook.
-        dataset: PathBuf,
+        /// 数据集目录或 .xlsx 工作簿；省略则筛查数据库 / Dataset directory or .xlsx workbook; omit it to screen the store (and record the run there).
+        dataset: Option<PathBuf>,
+        /// 数据库 / Store: sqlite:PATH or postgres://… (default: ZHIJIAN_DB, else the local store).
+        #[arg(long, conflicts_with = "dataset")]
+        db: Option<String>,
         /// 输出目录 / Output directory for findings.jsonl and risk_list.xlsx.
         #[arg(long)]
         out: PathBuf,
@@ -65,11 +69,77 @@ enum Command {
         #[arg(long)]
         policy: Option<String>,
     },
+    /// 导入数据库: 全部成功或全部不变 / Import a dataset into the store: all or nothing; a newer version of a batch replaces it.
+    Import {
+        /// 数据集目录或 .xlsx 工作簿 / Dataset directory or .xlsx workbook.
+        dataset: PathBuf,
+        /// 数据库 / Store: sqlite:PATH or postgres://… (default: ZHIJIAN_DB, else the local store).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// 从数据库导出数据集 / Export the store to the interchange format (import → export → import is lossless).
+    Export {
+        /// 数据库 / Store (default: ZHIJIAN_DB, else the local store).
+        #[arg(long)]
+        db: Option<String>,
+        /// 输出目录（CSV）或 .xlsx 文件 / Output directory (CSV) or .xlsx file.
+        #[arg(long)]
+        out: PathBuf,
+        /// 格式 / Format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+        /// 使用中文表头 / Write the Chinese headers.
+        #[arg(long)]
+        chinese_headers: bool,
+    },
+    /// 预警列表（数据库）/ List the findings recorded in the store with their marks.
+    Findings {
+        /// 数据库 / Store (default: ZHIJIAN_DB, else the local store).
+        #[arg(long)]
+        db: Option<String>,
+        /// 只看某次筛查 / Only those reported by this run (default: every finding, as of its last run).
+        #[arg(long)]
+        run: Option<i64>,
+        /// 核实状态 / Status: open, confirmed, dismissed.
+        #[arg(long, value_parser = parse_mark)]
+        status: Option<store::Mark>,
+        /// 规则 / Rule id.
+        #[arg(long)]
+        rule: Option<String>,
+        /// 机构编码 / Institution id.
+        #[arg(long)]
+        institution: Option<String>,
+        /// 最多列出 / At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// 核实预警: 属实或排除，须说明理由 / Mark a finding confirmed or dismissed (or open again), with a reason.
+    Mark {
+        /// 预警编号 / Finding id (from `zhijian findings`).
+        id: i64,
+        /// confirmed (属实) | dismissed (排除) | open (待核实).
+        #[arg(value_parser = parse_mark)]
+        status: store::Mark,
+        /// 理由 / Reason.
+        #[arg(long)]
+        reason: String,
+        /// 核实人 / Who marks it.
+        #[arg(long)]
+        by: String,
+        /// 数据库 / Store (default: ZHIJIAN_DB, else the local store).
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// 读取并校验数据集，输出概况 / Read and validate a dataset and print a summary.
     Check {
         /// 数据集目录或 .xlsx 工作簿 / Dataset directory or .xlsx workbook.
         dataset: PathBuf,
     },
+}
+
+fn parse_mark(text: &str) -> Result<store::Mark, String> {
+    store::Mark::parse(text)
+        .ok_or_else(|| format!("\"{text}\" is not a status; expected confirmed, dismissed or open"))
 }
 
 /// The on-disk formats.
@@ -102,7 +172,12 @@ fn demo(dir: &std::path::Path) -> anyhow::Result<()> {
         generate::run(dir, 1, 1, dataset::Format::Csv, rate, false)?;
     }
     println!();
-    screen::run(dir, &dir.join("screening"), None, None)?;
+    screen::run(
+        screen::Source::Files(dir),
+        &dir.join("screening"),
+        None,
+        None,
+    )?;
     println!(
         "\n注入的违规标签 injected violations, to compare: {}",
         dir.join("labels.jsonl").display()
@@ -123,10 +198,48 @@ fn main() -> ExitCode {
         Command::Check { dataset } => check::run(&dataset),
         Command::Screen {
             dataset,
+            db,
             out,
             policy,
             as_of,
-        } => screen::run(&dataset, &out, policy.as_deref(), as_of),
+        } => {
+            let source = match &dataset {
+                Some(path) => screen::Source::Files(path),
+                None => screen::Source::Store(db.as_deref()),
+            };
+            screen::run(source, &out, policy.as_deref(), as_of)
+        }
+        Command::Import { dataset, db } => db::import(&dataset, db.as_deref()),
+        Command::Export {
+            db,
+            out,
+            format,
+            chinese_headers,
+        } => db::export(db.as_deref(), &out, format.into(), chinese_headers),
+        Command::Findings {
+            db,
+            run,
+            status,
+            rule,
+            institution,
+            limit,
+        } => db::findings(
+            db.as_deref(),
+            store::FindingFilter {
+                run,
+                status,
+                rule,
+                institution_id: institution,
+                limit: Some(limit),
+            },
+        ),
+        Command::Mark {
+            id,
+            status,
+            reason,
+            by,
+            db,
+        } => db::mark(db.as_deref(), id, status, &reason, &by),
         Command::Rules { policy } => rules::run(policy.as_deref()),
         Command::Demo { dir } => demo(&dir),
     };

@@ -23,18 +23,49 @@ pub fn parse_as_of(text: &str) -> Result<Date, String> {
     domain::time::parse_date(text).map_err(|e| e.to_string())
 }
 
+/// Where the data to screen comes from.
+pub enum Source<'a> {
+    /// A dataset directory or workbook.
+    Files(&'a Path),
+    /// The store (`--db`, else `ZHIJIAN_DB`, else the default store); the run and
+    /// its findings are recorded there.
+    Store(Option<&'a str>),
+}
+
 pub fn run(
-    path: &Path,
+    source: Source<'_>,
     out: &Path,
     policy: Option<&str>,
     as_of: Option<Date>,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    let started_at = chrono::Local::now().naive_local();
     // The rulebook named on the command line must exist before any work is done.
     let chosen = policy.map(Rulebook::builtin).transpose()?;
 
-    let loaded = read_with_progress(path)?;
-    let ds = loaded.dataset;
+    let (ds, store) = match source {
+        Source::Files(path) => (read_with_progress(path)?.dataset, None),
+        Source::Store(db) => {
+            let rt = crate::db::runtime()?;
+            let (ds, store) = rt.block_on(async {
+                let store = crate::db::open(db).await?;
+                let progress = bar(0, "读取数据库 loading the store", false);
+                let ds = store
+                    .load_dataset()
+                    .await
+                    .context("读取数据库失败 cannot read the store")?;
+                progress.finish_and_clear();
+                if ds.tables.present.is_empty() {
+                    anyhow::bail!(
+                        "数据库中没有数据 the store {} holds no data: run `zhijian import PATH` first",
+                        store.address()
+                    );
+                }
+                anyhow::Ok((ds, store))
+            })?;
+            (ds, Some((rt, store)))
+        }
+    };
     let read_secs = started.elapsed().as_secs_f64();
 
     let book = match chosen {
@@ -79,11 +110,53 @@ pub fn run(
 
     print!("{}", summary(&s, &rows));
     println!("\n输出 written: {}  {}", jsonl.display(), xlsx.display());
+    if let Some((rt, store)) = store {
+        let input = run_input(&s, started_at)?;
+        let r = rt.block_on(store.record_run(&input))?;
+        println!(
+            "筛查记录 run #{} recorded in {}: {} findings, {} new, {} no longer found; already marked: {} 属实 confirmed, {} 排除 dismissed",
+            r.run_id,
+            store.address(),
+            r.findings,
+            r.new,
+            r.gone,
+            r.confirmed,
+            r.dismissed
+        );
+        rt.block_on(store.close());
+    }
     let peak = peak_memory_mib().map_or(String::new(), |m| format!(", peak memory {m:.0} MiB"));
     println!(
         "用时 time: read {read_secs:.1} s, screen {screen_secs:.1} s, write {write_secs:.1} s{peak}"
     );
     Ok(())
+}
+
+/// The run as the store records it: every finding with its findings.jsonl line.
+fn run_input(s: &Screening, started_at: chrono::NaiveDateTime) -> anyhow::Result<store::RunInput> {
+    let findings = s
+        .findings
+        .iter()
+        .map(|f| {
+            Ok(store::NewFinding {
+                rule: f.kind.id().to_string(),
+                subject: f.subject.clone(),
+                item: f.item,
+                severity: f.severity,
+                disposition: f.disposition,
+                message: f.message.clone(),
+                detail: serde_json::to_string(f)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(store::RunInput {
+        started_at,
+        finished_at: chrono::Local::now().naive_local(),
+        rulebook: s.rulebook.to_string(),
+        as_of: s.as_of,
+        window_from: s.window_from,
+        findings,
+    })
 }
 
 /// The printed summary: findings per guide item and severity, the top institutions,

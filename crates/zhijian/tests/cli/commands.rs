@@ -1,22 +1,7 @@
 //! The binary as a user runs it: generate a province, check it, refuse a bad one.
 
+use crate::common::{text, zhijian};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn zhijian(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhijian"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 #[test]
 fn generate_then_check_succeeds_and_labels_are_written() {

@@ -1,0 +1,362 @@
+//! How dataset rows become SQL values and come back: one [`Value`] enum on the way in
+//! (bound as parameters on SQLite, written as COPY text on PostgreSQL), one [`Get`]
+//! trait on the way out, and a [`SqlRow`] impl per row struct that lists its
+//! columns once, in the order of the migrations.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use domain::enums::*;
+use domain::ids::*;
+use domain::model::*;
+use domain::{CertNo, CreditCode, IdNumber, Level, OccupationCode, RegionCode, Score};
+use sqlx::Row;
+use std::borrow::Cow;
+
+/// A value on its way into the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Text(Cow<'a, str>),
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
+
+impl Value<'_> {
+    /// Appends the value in PostgreSQL's COPY text format (`\N` for NULL;
+    /// backslash, tab, newline and carriage return escaped).
+    pub fn write_copy_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        match self {
+            Value::Null => out.push_str("\\N"),
+            Value::Text(s) => {
+                for c in s.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\t' => out.push_str("\\t"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        c => out.push(c),
+                    }
+                }
+            }
+            Value::Int(n) => write!(out, "{n}").unwrap(),
+            Value::Real(x) => write!(out, "{x}").unwrap(),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")).unwrap(),
+            Value::DateTime(t) => write!(out, "{}", t.format("%Y-%m-%d %H:%M:%S")).unwrap(),
+        }
+    }
+}
+
+/// Reads typed cells of one fetched row; errors are the reason in words.
+pub trait Get {
+    fn text(&self, i: usize) -> Result<Option<&str>, String>;
+    fn int(&self, i: usize) -> Result<Option<i64>, String>;
+    fn real(&self, i: usize) -> Result<Option<f64>, String>;
+    fn boolean(&self, i: usize) -> Result<Option<bool>, String>;
+    fn date(&self, i: usize) -> Result<Option<NaiveDate>, String>;
+    fn datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, String>;
+}
+
+/// `Get` by `try_get` for every kind but integers, which `$int` reads.
+macro_rules! get_by_try_get {
+    ($row:ty, |$r:ident, $i:ident| $int:expr) => {
+        impl Get for $row {
+            fn text(&self, i: usize) -> Result<Option<&str>, String> {
+                self.try_get(i).map_err(|e| e.to_string())
+            }
+            fn int(&self, $i: usize) -> Result<Option<i64>, String> {
+                let $r = self;
+                $int
+            }
+            fn real(&self, i: usize) -> Result<Option<f64>, String> {
+                self.try_get(i).map_err(|e| e.to_string())
+            }
+            fn boolean(&self, i: usize) -> Result<Option<bool>, String> {
+                self.try_get(i).map_err(|e| e.to_string())
+            }
+            fn date(&self, i: usize) -> Result<Option<NaiveDate>, String> {
+                self.try_get(i).map_err(|e| e.to_string())
+            }
+            fn datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, String> {
+                self.try_get(i).map_err(|e| e.to_string())
+            }
+        }
+    };
+}
+
+get_by_try_get!(sqlx::sqlite::SqliteRow, |row, i| row
+    .try_get(i)
+    .map_err(|e| e.to_string()));
+
+// PostgreSQL integers are strictly typed: read the width the schema declares.
+get_by_try_get!(sqlx::postgres::PgRow, |row, i| {
+    use sqlx::{Column, TypeInfo};
+    match row.column(i).type_info().name() {
+        "INT2" => row
+            .try_get::<Option<i16>, _>(i)
+            .map(|v| v.map(i64::from))
+            .map_err(|e| e.to_string()),
+        "INT4" => row
+            .try_get::<Option<i32>, _>(i)
+            .map(|v| v.map(i64::from))
+            .map_err(|e| e.to_string()),
+        _ => row.try_get(i).map_err(|e| e.to_string()),
+    }
+});
+
+/// A field type of a row struct: how it is stored and read back.
+pub trait SqlField: Sized {
+    /// The stored value.
+    fn to_value(&self) -> Value<'_>;
+    /// Reads the cell; `Err((value, reason))` for an absent or invalid value.
+    fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)>;
+}
+
+fn absent() -> (String, String) {
+    (String::new(), "a value is required".into())
+}
+
+fn reason(e: String) -> (String, String) {
+    (String::new(), e)
+}
+
+/// Nullable columns. Every non-`Option` field type reads NULL as an error.
+trait Nullable: SqlField {
+    fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)>;
+}
+
+impl<T: Nullable> SqlField for Option<T> {
+    fn to_value(&self) -> Value<'_> {
+        self.as_ref().map_or(Value::Null, SqlField::to_value)
+    }
+    fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+        T::read(row, i)
+    }
+}
+
+macro_rules! parsed_text {
+    ($($t:ty => $as_str:expr),* $(,)?) => {$(
+        impl Nullable for $t {
+            fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)> {
+                match row.text(i).map_err(reason)? {
+                    None => Ok(None),
+                    Some(s) => <$t>::parse(s)
+                        .map(Some)
+                        .map_err(|e| (s.to_string(), e.to_string())),
+                }
+            }
+        }
+        impl SqlField for $t {
+            fn to_value(&self) -> Value<'_> {
+                let f: fn(&$t) -> Cow<'_, str> = $as_str;
+                Value::Text(f(self))
+            }
+            fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+                <$t as Nullable>::read(row, i)?.ok_or_else(absent)
+            }
+        }
+    )*};
+}
+
+parsed_text!(
+    IdNumber => |v| v.to_string().into(),
+    CreditCode => |v| v.to_string().into(),
+    RegionCode => |v| v.to_string().into(),
+    OccupationCode => |v| v.to_string().into(),
+    CertNo => |v| v.to_string().into(),
+    InstitutionId => |v| v.as_str().into(),
+    BatchId => |v| v.as_str().into(),
+    SiteId => |v| v.as_str().into(),
+    PersonId => |v| v.as_str().into(),
+    PaperId => |v| v.as_str().into(),
+    ComplaintId => |v| v.as_str().into(),
+    UserId => |v| v.as_str().into(),
+    InstitutionKind => |v| v.code().into(),
+    RegistrationStatus => |v| v.code().into(),
+    Relation => |v| v.code().into(),
+    PersonRole => |v| v.code().into(),
+    Subject => |v| v.code().into(),
+    Duty => |v| v.code().into(),
+    ChangeField => |v| v.code().into(),
+    Education => |v| v.code().into(),
+    Outcome => |v| v.code().into(),
+    CertStatus => |v| v.code().into(),
+    Verified => |v| v.code().into(),
+    AccessAction => |v| v.code().into(),
+    Severity => |v| v.code().into(),
+    Disposition => |v| v.code().into(),
+);
+
+/// Free text: stored as is.
+trait FromText: Sized {
+    fn from_text(s: &str) -> Self;
+    fn as_text(&self) -> &str;
+}
+
+impl FromText for Text {
+    fn from_text(s: &str) -> Self {
+        s.into()
+    }
+    fn as_text(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl FromText for String {
+    fn from_text(s: &str) -> Self {
+        s.to_string()
+    }
+    fn as_text(&self) -> &str {
+        self.as_str()
+    }
+}
+
+macro_rules! free_text {
+    ($($t:ty),*) => {$(
+        impl Nullable for $t {
+            fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)> {
+                Ok(row.text(i).map_err(reason)?.map(<$t as FromText>::from_text))
+            }
+        }
+        impl SqlField for $t {
+            fn to_value(&self) -> Value<'_> {
+                Value::Text(Cow::Borrowed(self.as_text()))
+            }
+            fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+                <$t as Nullable>::read(row, i)?.ok_or_else(absent)
+            }
+        }
+    )*};
+}
+free_text!(Text, String);
+
+/// Typed cells: how each is read and what makes it valid.
+macro_rules! typed {
+    ($($t:ty: $get:ident => |$v:ident| $to:expr, |$s:ident| $from:expr;)*) => {$(
+        impl Nullable for $t {
+            fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)> {
+                match row.$get(i).map_err(reason)? {
+                    None => Ok(None),
+                    Some($s) => $from.map(Some).map_err(|e: String| (format!("{:?}", $s), e)),
+                }
+            }
+        }
+        impl SqlField for $t {
+            fn to_value(&self) -> Value<'_> {
+                let $v = self;
+                $to
+            }
+            fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+                <$t as Nullable>::read(row, i)?.ok_or_else(absent)
+            }
+        }
+    )*};
+}
+
+typed! {
+    Level: int => |v| Value::Int(i64::from(v.number())),
+        |s| u8::try_from(s).map_err(|e| e.to_string()).and_then(|n| Level::new(n).map_err(|e| e.to_string()));
+    GuideItem: int => |v| Value::Int(i64::from(v.number())),
+        |s| GuideItem::parse(&s.to_string()).map_err(|e| e.to_string());
+    Score: real => |v| Value::Real(v.value()),
+        |s| Score::from_f64(s).ok_or_else(|| "not a score with one decimal".to_string());
+    u32: int => |v| Value::Int(i64::from(*v)),
+        |s| u32::try_from(s).map_err(|e| e.to_string());
+    u8: int => |v| Value::Int(i64::from(*v)),
+        |s| u8::try_from(s).map_err(|e| e.to_string());
+    f64: real => |v| Value::Real(*v), |s| Ok::<f64, String>(s);
+    bool: boolean => |v| Value::Bool(*v), |s| Ok::<bool, String>(s);
+    NaiveDate: date => |v| Value::Date(*v), |s| Ok::<NaiveDate, String>(s);
+    NaiveDateTime: datetime => |v| Value::DateTime(*v), |s| Ok::<NaiveDateTime, String>(s);
+}
+
+/// A dataset row struct as a row of its store table.
+pub trait SqlRow: Sized + Send + 'static {
+    /// The dataset table.
+    const TABLE: Table;
+    /// The store columns, in migration order (without `seq`).
+    const COLUMNS: &'static [&'static str];
+    /// Appends the row's values in column order.
+    fn values<'a>(&'a self, out: &mut Vec<Value<'a>>);
+    /// Reads a row fetched with the columns in order; on error, the column and
+    /// `(value, reason)`.
+    fn decode(row: &impl Get) -> Result<Self, (&'static str, (String, String))>;
+}
+
+macro_rules! sql_rows {
+    ($($row:ty => $table:ident [$($f:ident),* $(,)?];)*) => {$(
+        impl SqlRow for $row {
+            const TABLE: Table = Table::$table;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($f)),*];
+            fn values<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+                $(out.push(SqlField::to_value(&self.$f));)*
+            }
+            fn decode(row: &impl Get) -> Result<Self, (&'static str, (String, String))> {
+                let mut _i = 0usize;
+                $(
+                    let $f = SqlField::from_sql(row, _i).map_err(|e| (stringify!($f), e))?;
+                    _i += 1;
+                )*
+                Ok(Self { $($f),* })
+            }
+        }
+    )*};
+}
+
+sql_rows! {
+    Institution => Institutions [institution_id, name, credit_code, kind, region_code,
+        registered_on, expires_on, status, status_since, employee_count, phone];
+    Scope => Scopes [institution_id, occupation_code, occupation_name, level, valid_from, valid_to];
+    Site => Sites [site_id, institution_id, address, capacity, registered_on, revoked_on];
+    Affiliate => Affiliates [institution_id, credit_code, name, relation, valid_from, valid_to];
+    Person => Personnel [person_id, id_number, name, role, institution_id, occupation_code,
+        max_level, valid_from, valid_to, employer_credit_code];
+    Batch => Batches [batch_id, institution_id, occupation_code, level, site_id, start_at,
+        end_at, filed_at, internal_supervisor_id, supervision_record_at];
+    Session => Sessions [batch_id, subject, start_at, end_at, paper_drawn, paper_used];
+    BatchStaff => BatchStaff [batch_id, subject, person_id, duty];
+    BatchChange => BatchChanges [batch_id, field, old_value, new_value, changed_at, reported_at];
+    Enrollment => Enrollments [batch_id, candidate_id, name, employer_credit_code, employer_name,
+        education, major_related, work_years, prior_cert_no, prior_occupation_code, prior_level,
+        prior_cert_on, applied_at];
+    ScoreRow => Scores [batch_id, candidate_id, subject, score, graded_by, recorded_at];
+    ResultRow => Results [batch_id, candidate_id, result];
+    Paper => Papers [paper_id, occupation_code, level, subject, answer_key];
+    Answer => Answers [batch_id, candidate_id, paper_id, responses, started_at, submitted_at];
+    Certificate => Certificates [cert_no, candidate_id, name, institution_id, batch_id,
+        occupation_code, level, issued_on, uploaded_at, status];
+    Standard => Standards [occupation_code, level, subject, min_minutes, weight, pass_mark,
+        proctor_ratio, examiner_ratio];
+    Complaint => Complaints [complaint_id, institution_id, received_on, channel, summary,
+        verified, at_fault];
+    Promotion => Promotions [institution_id, channel, captured_on, text];
+    AccessLog => AccessLog [at, user_id, institution_id, cert_no, action];
+    Sanction => Sanctions [institution_id, decided_on, item, severity, disposition];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_the_separators() {
+        let mut s = String::new();
+        Value::Text("a\tb\\c\nd\re".into()).write_copy_text(&mut s);
+        assert_eq!(s, "a\\tb\\\\c\\nd\\re");
+        s.clear();
+        Value::Null.write_copy_text(&mut s);
+        assert_eq!(s, "\\N");
+        s.clear();
+        Value::DateTime(
+            NaiveDate::from_ymd_opt(2025, 3, 1)
+                .unwrap()
+                .and_hms_opt(9, 5, 0)
+                .unwrap(),
+        )
+        .write_copy_text(&mut s);
+        assert_eq!(s, "2025-03-01 09:05:00");
+    }
+}

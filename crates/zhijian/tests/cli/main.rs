@@ -1,0 +1,6 @@
+//! The integration tests of the binary (one test binary for the crate): the
+//! commands as a user runs them, and the store conformance suite.
+
+mod commands;
+mod common;
+mod store;
