@@ -42,7 +42,9 @@ macro_rules! text_value {
 
 pub mod cert_no;
 pub mod credit_code;
+#[macro_use]
 pub mod enums;
+pub mod access;
 pub mod error;
 pub mod finding;
 pub mod id_number;

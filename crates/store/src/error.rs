@@ -43,6 +43,12 @@ pub enum Error {
     /// A finding that does not exist.
     #[error("no finding with id {0}")]
     NoSuchFinding(i64),
+    /// An account that cannot be created or used as asked (the message says why).
+    #[error("{0}")]
+    Account(String),
+    /// The caller's role or scope does not allow the operation.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     /// A mark without a reason, or with an unknown status.
     #[error("{0}")]
     InvalidMark(String),

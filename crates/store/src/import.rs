@@ -184,6 +184,9 @@ fn sql_type(v: &Value<'_>) -> &'static str {
         Value::Bool(_) => "BOOLEAN",
         Value::Date(_) => "DATE",
         Value::DateTime(_) => "TIMESTAMP",
+        Value::NullInt => "BIGINT",
+        Value::NullDate => "DATE",
+        Value::NullDateTime => "TIMESTAMP",
         Value::Text(_) | Value::Null => "TEXT",
     }
 }
@@ -260,7 +263,7 @@ async fn run_import<'a, W: Writer>(
     if t.present.contains(&Table::Meta) {
         w.execute("DELETE FROM meta".into(), &[]).await?;
         let m = &t.meta;
-        let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::Date);
+        let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::NullDate, Value::Date);
         fn text(s: Option<&str>) -> Value<'_> {
             s.map_or(Value::Null, |s| Value::Text(s.into()))
         }

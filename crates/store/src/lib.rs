@@ -16,11 +16,13 @@
 //! in explicit backend arms where they differ (bulk insert: multi-row `INSERT` on
 //! SQLite, `COPY` on PostgreSQL).
 
+pub mod accounts;
 pub mod error;
 pub mod import;
 pub mod load;
 pub mod runs;
 pub mod schema;
+pub mod scope;
 mod tx;
 pub mod value;
 
@@ -155,31 +157,30 @@ impl Address {
 }
 
 fn migrations(backend: Backend) -> Migrator {
-    let files: [(i64, &str, &'static str); 2] = match backend {
-        Backend::Sqlite => [
-            (
-                1,
-                "dataset",
-                include_str!("../migrations/sqlite/0001_dataset.sql"),
-            ),
-            (
-                2,
-                "screening",
-                include_str!("../migrations/sqlite/0002_screening.sql"),
-            ),
-        ],
-        Backend::Postgres => [
-            (
-                1,
-                "dataset",
-                include_str!("../migrations/postgres/0001_dataset.sql"),
-            ),
-            (
-                2,
-                "screening",
-                include_str!("../migrations/postgres/0002_screening.sql"),
-            ),
-        ],
+    macro_rules! folder {
+        ($dir:literal) => {
+            [
+                (
+                    1,
+                    "dataset",
+                    include_str!(concat!("../migrations/", $dir, "/0001_dataset.sql")),
+                ),
+                (
+                    2,
+                    "screening",
+                    include_str!(concat!("../migrations/", $dir, "/0002_screening.sql")),
+                ),
+                (
+                    3,
+                    "accounts",
+                    include_str!(concat!("../migrations/", $dir, "/0003_accounts.sql")),
+                ),
+            ]
+        };
+    }
+    let files: [(i64, &str, &'static str); 3] = match backend {
+        Backend::Sqlite => folder!("sqlite"),
+        Backend::Postgres => folder!("postgres"),
     };
     Migrator::with_migrations(
         files

@@ -11,14 +11,6 @@ use sqlx::{AssertSqlSafe, PgPool, SqlitePool};
 use std::collections::BTreeSet;
 use tokio::task::JoinHandle;
 
-fn select_sql<R: SqlRow>() -> String {
-    format!(
-        "SELECT {}, seq FROM {} ORDER BY seq",
-        R::COLUMNS.join(", "),
-        R::TABLE.name()
-    )
-}
-
 /// Decodes one fetched row (columns in order, then `seq`).
 fn decode<R: SqlRow>(row: &impl Get) -> Result<R> {
     R::decode(row).map_err(|(column, (value, reason))| Error::Corrupt {
@@ -30,25 +22,289 @@ fn decode<R: SqlRow>(row: &impl Get) -> Result<R> {
     })
 }
 
-macro_rules! table_loader {
-    ($name:ident, $pool:ty) => {
-        async fn $name<R: SqlRow>(pool: $pool) -> Result<Vec<R>> {
-            let sql = select_sql::<R>();
-            let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&pool);
-            let mut out = Vec::new();
-            while let Some(row) = stream
-                .try_next()
-                .await
-                .ctx(|| format!("reading {}", R::TABLE.name()))?
-            {
-                out.push(decode::<R>(&row)?);
-            }
-            Ok(out)
+/// PostgreSQL: `COPY (SELECT …) TO STDOUT` per table, parsed as it streams in
+/// (text format: tab-separated, `\N` for NULL, backslash escapes) — the bulk
+/// path of the server, twice as fast as decoding driver rows one by one.
+async fn load_pg<R: SqlRow>(pool: PgPool) -> Result<Vec<R>> {
+    use sqlx::postgres::PgPoolCopyExt;
+    let table = R::TABLE.name();
+    let sql = format!(
+        "COPY (SELECT {}, seq FROM {table} ORDER BY seq) TO STDOUT",
+        R::COLUMNS.join(", ")
+    );
+    let mut stream = pool
+        .copy_out_raw(&sql)
+        .await
+        .ctx(|| format!("reading {table}"))?;
+    let mut out = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    while let Some(bytes) = stream.try_next().await.ctx(|| format!("reading {table}"))? {
+        pending.extend_from_slice(&bytes);
+        let Some(end) = pending.iter().rposition(|&b| b == b'\n') else {
+            continue;
+        };
+        let text = std::str::from_utf8(&pending[..end])
+            .map_err(|e| corrupt_chunk(table, -1, e.to_string()))?;
+        for line in text.split('\n') {
+            out.push(decode::<R>(&CopyRow::new(line))?);
         }
-    };
+        pending.drain(..=end);
+    }
+    if !pending.is_empty() {
+        return Err(corrupt_chunk(
+            table,
+            -1,
+            "COPY output ended inside a row".into(),
+        ));
+    }
+    Ok(out)
 }
-table_loader!(load_sqlite, SqlitePool);
-table_loader!(load_pg, PgPool);
+
+/// One line of COPY text output.
+struct CopyRow<'a>(Vec<Option<std::borrow::Cow<'a, str>>>);
+
+impl<'a> CopyRow<'a> {
+    fn new(line: &'a str) -> Self {
+        CopyRow(
+            line.split('\t')
+                .map(|f| match f {
+                    "\\N" => None,
+                    f if f.contains('\\') => Some(unescape_copy(f).into()),
+                    f => Some(f.into()),
+                })
+                .collect(),
+        )
+    }
+
+    fn field(&self, i: usize) -> std::result::Result<Option<&str>, String> {
+        self.0
+            .get(i)
+            .map(|f| f.as_deref())
+            .ok_or_else(|| format!("no column {i}"))
+    }
+
+    fn parsed<T: std::str::FromStr>(&self, i: usize) -> std::result::Result<Option<T>, String> {
+        self.field(i)?
+            .map(|t| {
+                t.parse()
+                    .map_err(|_| format!("{t:?} is not a value of this column's type"))
+            })
+            .transpose()
+    }
+}
+
+/// Undoes COPY's text escapes (`\\`, `\t`, `\n`, `\r`, `\b`, `\f`, `\v`).
+fn unescape_copy(f: &str) -> String {
+    let mut out = String::with_capacity(f.len());
+    let mut chars = f.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('v') => out.push('\u{b}'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+impl Get for CopyRow<'_> {
+    fn text(&self, i: usize) -> std::result::Result<Option<&str>, String> {
+        self.field(i)
+    }
+    fn int(&self, i: usize) -> std::result::Result<Option<i64>, String> {
+        self.parsed(i)
+    }
+    fn real(&self, i: usize) -> std::result::Result<Option<f64>, String> {
+        self.parsed(i)
+    }
+    fn boolean(&self, i: usize) -> std::result::Result<Option<bool>, String> {
+        match self.field(i)? {
+            None => Ok(None),
+            Some("t") => Ok(Some(true)),
+            Some("f") => Ok(Some(false)),
+            Some(other) => Err(format!("{other:?} is not a boolean")),
+        }
+    }
+    fn date(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDate>, String> {
+        self.field(i)?
+            .map(|t| domain::time::parse_date(t).map_err(|e| e.to_string()))
+            .transpose()
+    }
+    fn datetime(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDateTime>, String> {
+        self.field(i)?
+            .map(|t| domain::time::parse_datetime(t).map_err(|e| e.to_string()))
+            .transpose()
+    }
+}
+
+/// Rows per JSON chunk on SQLite.
+const JSON_CHUNK: usize = 20_000;
+
+/// SQLite: the driver hands over rows one at a time between threads, copying
+/// every cell under SQLite's global memory mutex, which made a row-by-row
+/// snapshot 5× slower than reading the CSV files. So SQLite itself packs
+/// [`JSON_CHUNK`] rows into one JSON text (`json_group_array`, lossless: NULL,
+/// numbers and escaped strings), and we parse the chunk without copying.
+///
+/// A producer task queries the chunks (by ranges of `seq`, so it needs nothing
+/// from the parse) while this task parses the previous one: SQLite and the
+/// decoding overlap even within one table.
+async fn load_sqlite<R: SqlRow>(pool: SqlitePool) -> Result<Vec<R>> {
+    let table = R::TABLE.name();
+    let (max,): (Option<i64>,) =
+        sqlx::query_as(AssertSqlSafe(format!("SELECT MAX(seq) FROM {table}")))
+            .fetch_one(&pool)
+            .await
+            .ctx(|| format!("reading {table}"))?;
+    let Some(max) = max else {
+        return Ok(Vec::new());
+    };
+    let cols = R::COLUMNS.join(", ");
+    let sql = format!(
+        "SELECT json_group_array(json_array({cols}, seq)) FROM \
+         (SELECT {cols}, seq FROM {table} WHERE seq > $1 AND seq <= $2 ORDER BY seq)"
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(i64, String)>>(2);
+    let producer = tokio::spawn(async move {
+        let mut after = 0i64;
+        while after < max {
+            let upto = after + JSON_CHUNK as i64;
+            let chunk = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql.clone()))
+                .bind(after)
+                .bind(upto)
+                .fetch_one(&pool)
+                .await
+                .ctx(|| format!("reading {table}"))
+                .map(|(text,)| (after, text));
+            let failed = chunk.is_err();
+            if tx.send(chunk).await.is_err() || failed {
+                break;
+            }
+            after = upto;
+        }
+    });
+    let mut out = Vec::new();
+    while let Some(chunk) = rx.recv().await {
+        let (after, text) = chunk?;
+        let rows: Vec<Vec<&serde_json::value::RawValue>> =
+            serde_json::from_str(&text).map_err(|e| corrupt_chunk(table, after, e.to_string()))?;
+        for raw in &rows {
+            let row = JsonRow::new(raw).map_err(|e| corrupt_chunk(table, after, e))?;
+            out.push(decode::<R>(&row)?);
+        }
+    }
+    producer.await.map_err(|e| Error::Sql {
+        context: format!("reading {table}"),
+        source: sqlx::Error::Protocol(e.to_string()),
+    })?;
+    Ok(out)
+}
+
+fn corrupt_chunk(table: &'static str, after: i64, reason: String) -> Error {
+    Error::Corrupt {
+        table,
+        seq: after,
+        column: "(row)",
+        value: String::new(),
+        reason,
+    }
+}
+
+/// One cell of a JSON row: text (unescaped only when it has escapes), a number
+/// (kept as its text) or NULL.
+enum JsonCell<'a> {
+    Null,
+    Text(std::borrow::Cow<'a, str>),
+    Number(&'a str),
+}
+
+/// A row of a JSON chunk, read through [`Get`] like a driver row.
+struct JsonRow<'a>(Vec<JsonCell<'a>>);
+
+impl<'a> JsonRow<'a> {
+    fn new(raw: &[&'a serde_json::value::RawValue]) -> std::result::Result<Self, String> {
+        raw.iter()
+            .map(|v| {
+                let t = v.get();
+                Ok(if t == "null" {
+                    JsonCell::Null
+                } else if let Some(inner) = t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+                    if inner.contains('\\') {
+                        JsonCell::Text(
+                            serde_json::from_str::<String>(t)
+                                .map_err(|e| e.to_string())?
+                                .into(),
+                        )
+                    } else {
+                        JsonCell::Text(inner.into())
+                    }
+                } else {
+                    JsonCell::Number(t)
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map(JsonRow)
+    }
+
+    fn cell(&self, i: usize) -> std::result::Result<&JsonCell<'a>, String> {
+        self.0.get(i).ok_or_else(|| format!("no column {i}"))
+    }
+
+    fn number<T: std::str::FromStr>(&self, i: usize) -> std::result::Result<Option<T>, String> {
+        match self.cell(i)? {
+            JsonCell::Null => Ok(None),
+            JsonCell::Number(n) => n
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{n} is not a number of this column's type")),
+            JsonCell::Text(t) => Err(format!("text {t:?} where a number belongs")),
+        }
+    }
+
+    fn text_then<T>(
+        &self,
+        i: usize,
+        parse: impl FnOnce(&str) -> std::result::Result<T, domain::Error>,
+    ) -> std::result::Result<Option<T>, String> {
+        self.text(i)?
+            .map(|t| parse(t).map_err(|e| e.to_string()))
+            .transpose()
+    }
+}
+
+impl Get for JsonRow<'_> {
+    fn text(&self, i: usize) -> std::result::Result<Option<&str>, String> {
+        match self.cell(i)? {
+            JsonCell::Null => Ok(None),
+            JsonCell::Text(t) => Ok(Some(t)),
+            JsonCell::Number(n) => Err(format!("number {n} where text belongs")),
+        }
+    }
+    fn int(&self, i: usize) -> std::result::Result<Option<i64>, String> {
+        self.number(i)
+    }
+    fn real(&self, i: usize) -> std::result::Result<Option<f64>, String> {
+        self.number(i)
+    }
+    fn boolean(&self, i: usize) -> std::result::Result<Option<bool>, String> {
+        Ok(self.number::<i64>(i)?.map(|n| n != 0))
+    }
+    fn date(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDate>, String> {
+        self.text_then(i, domain::time::parse_date)
+    }
+    fn datetime(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDateTime>, String> {
+        self.text_then(i, domain::time::parse_datetime)
+    }
+}
 
 /// Starts reading one table on its own task.
 fn spawn<R: SqlRow>(db: &Db) -> JoinHandle<Result<Vec<R>>> {
@@ -133,7 +389,37 @@ impl Store {
     }
 
     /// Reads the whole store as a snapshot, every table in import order.
+    ///
+    /// Tables are read on separate connections, so an import committing in the
+    /// middle could mix two versions; the last import id is compared before and
+    /// after, and the read repeated if it moved.
     pub async fn load(&self) -> Result<Tables> {
+        for _ in 0..3 {
+            let before = self.last_import().await?;
+            let tables = self.load_once().await?;
+            if self.last_import().await? == before {
+                return Ok(tables);
+            }
+        }
+        Err(Error::Sql {
+            context: "reading the snapshot".into(),
+            source: sqlx::Error::Protocol(
+                "imports kept committing while the snapshot was read; try again".into(),
+            ),
+        })
+    }
+
+    /// The id of the newest committed import.
+    async fn last_import(&self) -> Result<Option<i64>> {
+        let (id,): (Option<i64>,) = dispatch!(&self.db, pool =>
+            sqlx::query_as("SELECT MAX(import_id) FROM imports")
+                .fetch_one(pool)
+                .await
+                .ctx(|| "reading imports".into())?);
+        Ok(id)
+    }
+
+    async fn load_once(&self) -> Result<Tables> {
         let db = &self.db;
         // Largest first, so the long reads start at once.
         let scores = spawn(db);

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::tx::{Cell, Kind, Writer, in_transaction};
 use crate::value::Value;
 use chrono::{NaiveDate, NaiveDateTime};
+use domain::access::DataScope;
 use domain::enums::{Disposition, Severity};
 use domain::finding::FindingSubject;
 use std::collections::HashMap;
@@ -161,7 +162,7 @@ async fn record<W: Writer>(w: &mut W, input: &RunInput) -> Result<RunReport> {
                 Value::Text(input.rulebook.as_str().into()),
                 Value::Date(input.as_of),
                 Value::Date(input.window_from),
-                last_import.map_or(Value::Null, Value::Int),
+                last_import.map_or(Value::NullInt, Value::Int),
                 Value::Int(input.findings.len() as i64),
             ],
         )
@@ -331,20 +332,6 @@ async fn ids_by_key<W: Writer>(w: &mut W) -> Result<HashMap<String, i64>> {
         .collect())
 }
 
-fn text_cell(c: &Cell) -> Option<String> {
-    match c {
-        Cell::Text(s) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn int_cell(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(n) => *n,
-        _ => 0,
-    }
-}
-
 impl Store {
     /// Records a screening run and its findings in one transaction, keeping each
     /// finding's identity (and so its mark) from earlier runs.
@@ -414,9 +401,13 @@ impl Store {
         )
     }
 
-    /// Findings matching `filter`, ordered by guide item, rule and id, with the
-    /// classification of the last run that reported each.
-    pub async fn findings(&self, filter: &FindingFilter) -> Result<Vec<StoredFinding>> {
+    /// Findings in the caller's `scope` matching `filter`, ordered by guide item,
+    /// rule and id, with the classification of the last run that reported each.
+    pub async fn findings(
+        &self,
+        scope: &DataScope,
+        filter: &FindingFilter,
+    ) -> Result<Vec<StoredFinding>> {
         let mut sql = String::from(
             "SELECT f.finding_id, f.rule, f.institution_id, f.batch_id, f.candidate_id, f.cert_no, \
              f.person_id, f.first_run, f.last_run, f.status, f.status_reason, f.status_by, \
@@ -444,6 +435,15 @@ impl Store {
         if let Some(i) = &filter.institution_id {
             cond(&mut sql, "f.institution_id", Value::Text(i.clone().into()));
         }
+        let (scoped, scope_values) = crate::scope::condition(
+            scope,
+            crate::scope::Via::InstitutionColumn("f.institution_id"),
+            values.len() + 1,
+            &|n| format!("${n}"),
+        );
+        sql.push_str(" AND ");
+        sql.push_str(&scoped);
+        values.extend(scope_values);
         sql.push_str(" ORDER BY r.item, f.rule, f.finding_id");
         if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
@@ -457,30 +457,28 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| StoredFinding {
-                finding_id: int_cell(&r[0]),
-                rule: text_cell(&r[1]).unwrap_or_default(),
+                finding_id: r[0].int(),
+                rule: r[1].text().unwrap_or_default(),
                 subject: FindingSubject {
-                    institution_id: text_cell(&r[2]),
-                    batch_id: text_cell(&r[3]),
-                    candidate_id: text_cell(&r[4]),
-                    cert_no: text_cell(&r[5]),
-                    person_id: text_cell(&r[6]),
+                    institution_id: r[2].text(),
+                    batch_id: r[3].text(),
+                    candidate_id: r[4].text(),
+                    cert_no: r[5].text(),
+                    person_id: r[6].text(),
                 },
-                first_run: int_cell(&r[7]),
-                last_run: int_cell(&r[8]),
-                status: text_cell(&r[9])
+                first_run: r[7].int(),
+                last_run: r[8].int(),
+                status: r[9]
+                    .text()
                     .and_then(|s| Mark::parse(&s))
                     .unwrap_or(Mark::Open),
-                status_reason: text_cell(&r[10]),
-                status_by: text_cell(&r[11]),
-                status_at: match r[12] {
-                    Cell::DateTime(t) => Some(t),
-                    _ => None,
-                },
-                item: int_cell(&r[13]) as u8,
-                severity: text_cell(&r[14]).unwrap_or_default(),
-                disposition: text_cell(&r[15]).unwrap_or_default(),
-                message: text_cell(&r[16]).unwrap_or_default(),
+                status_reason: r[10].text(),
+                status_by: r[11].text(),
+                status_at: r[12].datetime(),
+                item: r[13].int() as u8,
+                severity: r[14].text().unwrap_or_default(),
+                disposition: r[15].text().unwrap_or_default(),
+                message: r[16].text().unwrap_or_default(),
             })
             .collect())
     }

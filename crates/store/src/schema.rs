@@ -3,7 +3,7 @@
 
 use crate::Store;
 use crate::error::Result;
-use crate::tx::{Cell, Kind, Writer, in_transaction};
+use crate::tx::{Kind, Writer, in_transaction};
 
 /// One column: its table, name, type family (the PostgreSQL name) and constraints.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,21 +65,6 @@ fn pg_family(data_type: &str) -> String {
     }
 }
 
-fn s(c: &Cell) -> String {
-    match c {
-        Cell::Text(t) => t.clone(),
-        Cell::Int(n) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn n(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(n) => *n,
-        _ => 0,
-    }
-}
-
 const SQLITE_TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table' \
      AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name";
 
@@ -94,7 +79,7 @@ impl Store {
             crate::Backend::Sqlite => {
                 in_transaction!(read self, w => {
                     let tables = w.fetch(SQLITE_TABLES.into(), &[], &[Text]).await?;
-                    for t in tables.iter().map(|r| s(&r[0])) {
+                    for t in tables.iter().map(|r| r[0].text().unwrap_or_default()) {
                         let cols = w
                             .fetch(
                                 format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"),
@@ -103,12 +88,12 @@ impl Store {
                             )
                             .await?;
                         for c in cols {
-                            let pk = n(&c[3]) > 0;
+                            let pk = c[3].int() > 0;
                             columns.push(ColumnInfo {
                                 table: t.clone(),
-                                column: s(&c[0]),
-                                family: sqlite_family(&s(&c[1])),
-                                not_null: n(&c[2]) > 0 || pk,
+                                column: c[0].text().unwrap_or_default(),
+                                family: sqlite_family(&c[1].text().unwrap_or_default()),
+                                not_null: c[2].int() > 0 || pk,
                                 primary_key: pk,
                             });
                         }
@@ -119,8 +104,8 @@ impl Store {
                                 &[Text, Int, Text],
                             )
                             .await?;
-                        for ix in list.iter().filter(|r| s(&r[2]) == "c") {
-                            let name = s(&ix[0]);
+                        for ix in list.iter().filter(|r| r[2].text().unwrap_or_default() == "c") {
+                            let name = ix[0].text().unwrap_or_default();
                             let cols = w
                                 .fetch(
                                     format!("SELECT name FROM pragma_index_info('{name}') ORDER BY seqno"),
@@ -131,8 +116,8 @@ impl Store {
                             indexes.push(IndexInfo {
                                 table: t.clone(),
                                 name,
-                                unique: n(&ix[1]) > 0,
-                                columns: cols.iter().map(|r| s(&r[0])).collect(),
+                                unique: ix[1].int() > 0,
+                                columns: cols.iter().map(|r| r[0].text().unwrap_or_default()).collect(),
                             });
                         }
                         let fks = w
@@ -145,9 +130,9 @@ impl Store {
                         for f in fks {
                             foreign_keys.push(ForeignKey {
                                 table: t.clone(),
-                                column: s(&f[0]),
-                                target: s(&f[1]),
-                                target_column: s(&f[2]),
+                                column: f[0].text().unwrap_or_default(),
+                                target: f[1].text().unwrap_or_default(),
+                                target_column: f[2].text().unwrap_or_default(),
                             });
                         }
                     }
@@ -173,11 +158,11 @@ impl Store {
                         .await?;
                     for c in cols {
                         columns.push(ColumnInfo {
-                            table: s(&c[0]),
-                            column: s(&c[1]),
-                            family: pg_family(&s(&c[2])),
-                            not_null: n(&c[3]) > 0,
-                            primary_key: n(&c[4]) > 0,
+                            table: c[0].text().unwrap_or_default(),
+                            column: c[1].text().unwrap_or_default(),
+                            family: pg_family(&c[2].text().unwrap_or_default()),
+                            not_null: c[3].int() > 0,
+                            primary_key: c[4].int() > 0,
                         });
                     }
                     let ixs = w
@@ -199,10 +184,10 @@ impl Store {
                         .await?;
                     for ix in ixs {
                         indexes.push(IndexInfo {
-                            table: s(&ix[0]),
-                            name: s(&ix[1]),
-                            unique: n(&ix[2]) > 0,
-                            columns: s(&ix[3]).split(',').map(String::from).collect(),
+                            table: ix[0].text().unwrap_or_default(),
+                            name: ix[1].text().unwrap_or_default(),
+                            unique: ix[2].int() > 0,
+                            columns: ix[3].text().unwrap_or_default().split(',').map(String::from).collect(),
                         });
                     }
                     let fks = w
@@ -222,10 +207,10 @@ impl Store {
                         .await?;
                     for f in fks {
                         foreign_keys.push(ForeignKey {
-                            table: s(&f[0]),
-                            column: s(&f[1]),
-                            target: s(&f[2]),
-                            target_column: s(&f[3]),
+                            table: f[0].text().unwrap_or_default(),
+                            column: f[1].text().unwrap_or_default(),
+                            target: f[2].text().unwrap_or_default(),
+                            target_column: f[3].text().unwrap_or_default(),
                         });
                     }
                 });

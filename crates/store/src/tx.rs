@@ -22,7 +22,34 @@ pub(crate) enum Cell {
     Null,
     Text(String),
     Int(i64),
+    Bool(bool),
     DateTime(chrono::NaiveDateTime),
+}
+
+impl Cell {
+    /// The text, if the cell holds text.
+    pub(crate) fn text(&self) -> Option<String> {
+        match self {
+            Cell::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// The integer, or 0 for NULL (the callers read NOT NULL or counting columns).
+    pub(crate) fn int(&self) -> i64 {
+        match self {
+            Cell::Int(n) => *n,
+            _ => 0,
+        }
+    }
+
+    /// The timestamp, if the cell holds one.
+    pub(crate) fn datetime(&self) -> Option<chrono::NaiveDateTime> {
+        match self {
+            Cell::DateTime(t) => Some(*t),
+            _ => None,
+        }
+    }
 }
 
 /// The kind of a fetched column.
@@ -30,6 +57,7 @@ pub(crate) enum Cell {
 pub(crate) enum Kind {
     Text,
     Int,
+    Bool,
     DateTime,
 }
 
@@ -41,6 +69,7 @@ fn read_cells(row: &impl Get, kinds: &[Kind]) -> Result<Cells> {
             let cell = match k {
                 Kind::Text => row.text(i).map(|v| v.map(|s| Cell::Text(s.to_string()))),
                 Kind::Int => row.int(i).map(|v| v.map(Cell::Int)),
+                Kind::Bool => row.boolean(i).map(|v| v.map(Cell::Bool)),
                 Kind::DateTime => row.datetime(i).map(|v| v.map(Cell::DateTime)),
             };
             cell.map(|c| c.unwrap_or(Cell::Null))
@@ -115,6 +144,9 @@ macro_rules! bind_all {
         for v in $values {
             let r = match v {
                 Value::Null => $args.add(None::<String>),
+                Value::NullInt => $args.add(None::<i64>),
+                Value::NullDate => $args.add(None::<chrono::NaiveDate>),
+                Value::NullDateTime => $args.add(None::<chrono::NaiveDateTime>),
                 Value::Text(s) => $args.add(s.to_string()),
                 Value::Int(n) => $args.add(*n),
                 Value::Real(x) => $args.add(*x),

@@ -14,7 +14,15 @@ use std::borrow::Cow;
 /// A value on its way into the store.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
+    /// NULL of a text column. PostgreSQL types every bound parameter, so a NULL
+    /// bound for a column of another type must say which:
     Null,
+    /// NULL of an integer column.
+    NullInt,
+    /// NULL of a date column.
+    NullDate,
+    /// NULL of a timestamp column.
+    NullDateTime,
     Text(Cow<'a, str>),
     Int(i64),
     Real(f64),
@@ -29,7 +37,9 @@ impl Value<'_> {
     pub fn write_copy_text(&self, out: &mut String) {
         use std::fmt::Write as _;
         match self {
-            Value::Null => out.push_str("\\N"),
+            Value::Null | Value::NullInt | Value::NullDate | Value::NullDateTime => {
+                out.push_str("\\N")
+            }
             Value::Text(s) => {
                 for c in s.chars() {
                     match c {
@@ -60,9 +70,10 @@ pub trait Get {
     fn datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, String>;
 }
 
-/// `Get` by `try_get` for every kind but integers, which `$int` reads.
+/// `Get` by `try_get` for text, numbers and booleans; `$int`, `$date` and
+/// `$datetime` read the kinds whose storage differs between the backends.
 macro_rules! get_by_try_get {
-    ($row:ty, |$r:ident, $i:ident| $int:expr) => {
+    ($row:ty, |$r:ident, $i:ident| int: $int:expr, date: $date:expr, datetime: $datetime:expr) => {
         impl Get for $row {
             fn text(&self, i: usize) -> Result<Option<&str>, String> {
                 self.try_get(i).map_err(|e| e.to_string())
@@ -77,35 +88,57 @@ macro_rules! get_by_try_get {
             fn boolean(&self, i: usize) -> Result<Option<bool>, String> {
                 self.try_get(i).map_err(|e| e.to_string())
             }
-            fn date(&self, i: usize) -> Result<Option<NaiveDate>, String> {
-                self.try_get(i).map_err(|e| e.to_string())
+            fn date(&self, $i: usize) -> Result<Option<NaiveDate>, String> {
+                let $r = self;
+                $date
             }
-            fn datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, String> {
-                self.try_get(i).map_err(|e| e.to_string())
+            fn datetime(&self, $i: usize) -> Result<Option<NaiveDateTime>, String> {
+                let $r = self;
+                $datetime
             }
         }
     };
 }
 
-get_by_try_get!(sqlx::sqlite::SqliteRow, |row, i| row
-    .try_get(i)
-    .map_err(|e| e.to_string()));
+// SQLite keeps dates as ISO text: parse it with the domain's fast ISO path
+// rather than sqlx's format-guessing (a third of the snapshot load at scale 20).
+get_by_try_get!(sqlx::sqlite::SqliteRow, |row, i|
+    int: row.try_get(i).map_err(|e| e.to_string()),
+    date: row
+        .try_get::<Option<&str>, _>(i)
+        .map_err(|e| e.to_string())?
+        .map(|t| domain::time::parse_date(t).map_err(|e| e.to_string()))
+        .transpose(),
+    datetime: match row
+        .try_get::<Option<&str>, _>(i)
+        .map_err(|e| e.to_string())?
+        .map(domain::time::parse_datetime)
+    {
+        // Fractional seconds (the store's own clock readings): sqlx's parser.
+        Some(Err(_)) => row.try_get(i).map_err(|e| e.to_string()),
+        parsed => Ok(parsed.and_then(Result::ok)),
+    }
+);
 
 // PostgreSQL integers are strictly typed: read the width the schema declares.
-get_by_try_get!(sqlx::postgres::PgRow, |row, i| {
-    use sqlx::{Column, TypeInfo};
-    match row.column(i).type_info().name() {
-        "INT2" => row
-            .try_get::<Option<i16>, _>(i)
-            .map(|v| v.map(i64::from))
-            .map_err(|e| e.to_string()),
-        "INT4" => row
-            .try_get::<Option<i32>, _>(i)
-            .map(|v| v.map(i64::from))
-            .map_err(|e| e.to_string()),
-        _ => row.try_get(i).map_err(|e| e.to_string()),
-    }
-});
+get_by_try_get!(sqlx::postgres::PgRow, |row, i|
+    int: {
+        use sqlx::{Column, TypeInfo};
+        match row.column(i).type_info().name() {
+            "INT2" => row
+                .try_get::<Option<i16>, _>(i)
+                .map(|v| v.map(i64::from))
+                .map_err(|e| e.to_string()),
+            "INT4" => row
+                .try_get::<Option<i32>, _>(i)
+                .map(|v| v.map(i64::from))
+                .map_err(|e| e.to_string()),
+            _ => row.try_get(i).map_err(|e| e.to_string()),
+        }
+    },
+    date: row.try_get(i).map_err(|e| e.to_string()),
+    datetime: row.try_get(i).map_err(|e| e.to_string())
+);
 
 /// A field type of a row struct: how it is stored and read back.
 pub trait SqlField: Sized {

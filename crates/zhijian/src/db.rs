@@ -136,7 +136,9 @@ pub fn findings(db: Option<&str>, filter: FindingFilter) -> anyhow::Result<()> {
             println!("尚无筛查记录 no screening run yet: run `zhijian screen --db …` first");
             return Ok(());
         };
-        let list = store.findings(&filter).await?;
+        let list = store
+            .findings(&domain::access::DataScope::Everything, &filter)
+            .await?;
         println!(
             "{:>8}  {:<10} {:<38} {:<6} {:<14} {:<14} 说明 message",
             "id", "status", "rule", "item", "institution", "batch"

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::common::{text, zhijian};
+use domain::access::{DataScope, Role};
 use std::time::{Duration, Instant};
+use store::accounts::{LoginRefusal, NewAccount};
 use store::{Address, FindingFilter, ImportOptions, Mark, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -155,6 +157,7 @@ suite!(
     findings_keep_identity_and_marks_across_runs,
     export_then_import_is_lossless,
     kill_9_leaves_the_store_before_or_after,
+    accounts_lock_after_five_failures_and_sessions_expire_when_idle,
 );
 
 fn import_then_load_gives_the_rows_back_in_order(b: Backend) {
@@ -331,8 +334,13 @@ fn a_reused_certificate_number_stays_as_evidence(b: Backend) {
         .iter()
         .find(|e| e.candidate_id != first.candidate_id)
         .unwrap();
+    // It also carries a meta row with only a rulebook name (NULL dates bind on PostgreSQL too).
     let mut later = Tables {
-        present: [Table::Certificates].into(),
+        present: [Table::Meta, Table::Certificates].into(),
+        meta: domain::model::Meta {
+            policy: Some("hubei".into()),
+            ..Default::default()
+        },
         ..Tables::default()
     };
     let mut copy = first.clone();
@@ -352,6 +360,7 @@ fn a_reused_certificate_number_stays_as_evidence(b: Backend) {
             .filter(|c| c.cert_no == first.cert_no)
             .collect();
         assert_eq!(same, [first, &copy]);
+        assert_eq!(now.meta, later.meta);
         // Importing the later file again replaces only its own certificate.
         let r = store.import(&later, &import_opts()).await.unwrap();
         assert_eq!(r.replaced_rows, 1);
@@ -443,7 +452,10 @@ fn findings_keep_identity_and_marks_across_runs(b: Backend) {
     assert!(first.status.success(), "{}", text(&first));
     let (confirm, dismiss, total) = rt().block_on(async {
         let store = open(&db).await;
-        let all = store.findings(&FindingFilter::default()).await.unwrap();
+        let all = store
+            .findings(&DataScope::Everything, &FindingFilter::default())
+            .await
+            .unwrap();
         let (c, d) = (all[0].finding_id, all[all.len() - 1].finding_id);
         // Marks need a reason and an existing finding.
         assert!(store.mark(c, Mark::Confirmed, "  ", "张三").await.is_err());
@@ -483,10 +495,13 @@ fn findings_keep_identity_and_marks_across_runs(b: Backend) {
         let store = open(&db).await;
         let latest = store.latest_run().await.unwrap().unwrap();
         let all = store
-            .findings(&FindingFilter {
-                run: Some(latest),
-                ..Default::default()
-            })
+            .findings(
+                &DataScope::Everything,
+                &FindingFilter {
+                    run: Some(latest),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(all.len(), total);
@@ -502,13 +517,66 @@ fn findings_keep_identity_and_marks_across_runs(b: Backend) {
             (Mark::Dismissed, Some("李四"))
         );
         let open_ones = store
-            .findings(&FindingFilter {
-                status: Some(Mark::Open),
-                ..Default::default()
-            })
+            .findings(
+                &DataScope::Everything,
+                &FindingFilter {
+                    status: Some(Mark::Open),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(open_ones.len(), total - 2);
+        // Scoped: a city official sees the findings of their city's institutions,
+        // a clerk those of their institution, nothing else.
+        let tables = store.load().await.unwrap();
+        let everything = store
+            .findings(&DataScope::Everything, &FindingFilter::default())
+            .await
+            .unwrap();
+        let inst = tables
+            .institutions
+            .iter()
+            .find(|i| {
+                everything
+                    .iter()
+                    .any(|f| f.subject.institution_id.as_deref() == Some(i.institution_id.as_str()))
+            })
+            .unwrap();
+        let city = inst.region_code.city().unwrap();
+        let in_city = |id: &str| {
+            tables
+                .institutions
+                .iter()
+                .any(|i| i.institution_id.as_str() == id && city.contains(&i.region_code))
+        };
+        let city_view = store
+            .findings(&DataScope::Region(city), &FindingFilter::default())
+            .await
+            .unwrap();
+        let expected: Vec<i64> = everything
+            .iter()
+            .filter(|f| f.subject.institution_id.as_deref().is_some_and(in_city))
+            .map(|f| f.finding_id)
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(
+            city_view.iter().map(|f| f.finding_id).collect::<Vec<_>>(),
+            expected
+        );
+        let clerk_view = store
+            .findings(
+                &DataScope::Institution(inst.institution_id.clone()),
+                &FindingFilter::default(),
+            )
+            .await
+            .unwrap();
+        assert!(!clerk_view.is_empty());
+        assert!(
+            clerk_view
+                .iter()
+                .all(|f| f.subject.institution_id.as_deref() == Some(inst.institution_id.as_str()))
+        );
         store.close().await;
     });
 }
@@ -700,6 +768,203 @@ fn kill_9_leaves_the_store_before_or_after(b: Backend) {
         killed_running >= TRIALS / 2,
         "too few kills landed mid-import: {killed_running}"
     );
+}
+
+fn accounts_lock_after_five_failures_and_sessions_expire_when_idle(b: Backend) {
+    let db = fresh(b, "accounts");
+    let t0 = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let min = chrono::Duration::minutes;
+    let region = |c: &str| Some(domain::RegionCode::parse(c).unwrap());
+    let account = |u: &str, role: Role, r: Option<domain::RegionCode>, pw: &str| NewAccount {
+        username: u.into(),
+        display_name: u.into(),
+        role,
+        region: r,
+        institution: None,
+        password: pw.into(),
+    };
+    rt().block_on(async {
+        let store = open(&db).await;
+        // Creation rules: complexity, anchoring, unique names, scope of the creator.
+        let weak = store
+            .create_account(
+                None,
+                &account("wuhan", Role::City, region("420100"), "password"),
+                t0,
+            )
+            .await;
+        assert!(weak.unwrap_err().to_string().contains("10 characters"));
+        let wrong_tier = store
+            .create_account(
+                None,
+                &account("wuhan", Role::City, region("420000"), "City-Office-2026"),
+                t0,
+            )
+            .await;
+        assert!(wrong_tier.is_err());
+        store
+            .create_account(
+                None,
+                &account(
+                    "hubei",
+                    Role::Province,
+                    region("420000"),
+                    "Prov-Office-2026",
+                ),
+                t0,
+            )
+            .await
+            .unwrap();
+        store
+            .create_account(
+                None,
+                &account("wuhan", Role::City, region("420100"), "City-Office-2026"),
+                t0,
+            )
+            .await
+            .unwrap();
+        let dup = store
+            .create_account(
+                None,
+                &account("wuhan", Role::City, region("420100"), "City-Office-2026"),
+                t0,
+            )
+            .await;
+        assert!(dup.unwrap_err().to_string().contains("taken"));
+        let wuhan = store
+            .login("wuhan", "City-Office-2026", Some("10.0.0.8"), t0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            wuhan.principal.scope,
+            DataScope::Region(region("420100").unwrap())
+        );
+        let outside = store
+            .create_account(
+                Some(&wuhan.principal),
+                &account("yichang", Role::City, region("420500"), "Yc-Office-2026x"),
+                t0,
+            )
+            .await;
+        assert!(
+            matches!(outside, Err(store::Error::Forbidden(_))),
+            "{outside:?}"
+        );
+        store
+            .create_account(
+                Some(&wuhan.principal),
+                &account(
+                    "jiangan",
+                    Role::District,
+                    region("420102"),
+                    "Dist-Office-2026",
+                ),
+                t0,
+            )
+            .await
+            .unwrap();
+
+        // Sessions: alive while used, gone after 30 idle minutes.
+        assert!(
+            store
+                .session(&wuhan.token, t0 + min(29))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            store
+                .session(&wuhan.token, t0 + min(58))
+                .await
+                .unwrap()
+                .is_some(),
+            "use keeps it alive"
+        );
+        assert!(
+            store
+                .session(&wuhan.token, t0 + min(89))
+                .await
+                .unwrap()
+                .is_none(),
+            "31 idle minutes"
+        );
+        assert!(store.session("not-a-token", t0).await.unwrap().is_none());
+
+        // Five wrong passwords lock the account for 15 minutes, even the right one.
+        for k in 1..=4u32 {
+            let r = store.login("hubei", "wrong", None, t0).await.unwrap();
+            assert_eq!(
+                r.unwrap_err(),
+                LoginRefusal::BadCredentials {
+                    remaining: Some(5 - k)
+                }
+            );
+        }
+        let locked = store
+            .login("hubei", "wrong", None, t0)
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            locked,
+            LoginRefusal::Locked {
+                until: t0 + min(15)
+            }
+        );
+        let still = store
+            .login("hubei", "Prov-Office-2026", None, t0 + min(14))
+            .await
+            .unwrap();
+        assert!(matches!(still, Err(LoginRefusal::Locked { .. })));
+        let again = store
+            .login("hubei", "Prov-Office-2026", None, t0 + min(16))
+            .await
+            .unwrap()
+            .unwrap();
+        store.logout(&again, None, t0 + min(17)).await.unwrap();
+        assert!(
+            store
+                .session(&again.token, t0 + min(18))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let unknown = store
+            .login("nobody", "Whatever-2026", None, t0)
+            .await
+            .unwrap();
+        assert_eq!(
+            unknown.unwrap_err(),
+            LoginRefusal::BadCredentials { remaining: None }
+        );
+
+        // The operation log has it all, newest first.
+        let log = store.operation_log(100, 0).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions.iter().filter(|a| **a == "login_failed").count(),
+            4 + 1 + 1 + 1
+        );
+        assert_eq!(
+            actions.iter().filter(|a| **a == "account_locked").count(),
+            1
+        );
+        assert_eq!(
+            actions.iter().filter(|a| **a == "create_account").count(),
+            3
+        );
+        assert_eq!(actions[0], "login_failed");
+        assert_eq!(actions[1], "logout");
+        assert!(
+            log.iter()
+                .any(|e| e.action == "login" && e.client.as_deref() == Some("10.0.0.8"))
+        );
+        store.close().await;
+    });
 }
 
 #[test]

@@ -1,0 +1,224 @@
+//! Who may see and do what: roles, data scopes (谁备案谁监管) and the account rules
+//! (password complexity, lockout, idle sessions) the platform enforces.
+//!
+//! The rules are pure so that the store can apply a caller's [`DataScope`] in one
+//! place — every query that reads institution data takes it — and so that tests
+//! can enumerate role × region × action without a server.
+
+use crate::Error;
+use crate::ids::InstitutionId;
+use crate::region::{RegionCode, RegionLevel};
+
+code_enum! {
+    /// 角色: what an account is for.
+    Role, "admin, province, city, district, supervisor, institution, observer (系统管理员, 省级人社/职鉴中心, 市州人社/职鉴中心, 区县人社, 外部质量督导员, 评价机构, 纪检监察/审计)" {
+        /// 系统管理员: accounts, regions, rulebooks, the operation log; sees everything.
+        Admin = "admin" ["系统管理员"],
+        /// 省级人社/职鉴中心: the province and everything below it.
+        Province = "province" ["省级人社/职鉴中心", "省级人社", "省职鉴中心"],
+        /// 市州人社/职鉴中心: one city and its districts.
+        City = "city" ["市州人社/职鉴中心", "市州人社", "市职鉴中心"],
+        /// 区县人社: one district.
+        District = "district" ["区县人社"],
+        /// 外部质量督导员: inspects the institutions of the region that appointed them.
+        Supervisor = "supervisor" ["外部质量督导员", "质量督导员"],
+        /// 评价机构: the clerk of one institution, who sees only that institution.
+        Institution = "institution" ["评价机构", "机构经办人"],
+        /// 纪检监察/审计: reads everything in their region, never writes.
+        Observer = "observer" ["纪检监察/审计", "纪检监察", "审计"],
+    }
+}
+
+impl Role {
+    /// Whether the role may change anything at all (the observer never does).
+    pub fn can_write(self) -> bool {
+        self != Role::Observer
+    }
+
+    /// Whether the role is a supervising official (acts on findings, cases, registrations).
+    pub fn is_official(self) -> bool {
+        matches!(self, Role::Province | Role::City | Role::District)
+    }
+
+    /// The region tier an account of this role is anchored at, if any.
+    pub fn region_level(self) -> Option<RegionLevel> {
+        match self {
+            Role::Province => Some(RegionLevel::Province),
+            Role::City => Some(RegionLevel::City),
+            Role::District => Some(RegionLevel::District),
+            _ => None,
+        }
+    }
+}
+
+/// What part of the data an account sees and acts on (谁备案谁监管: the region
+/// where an institution is registered, and everything below it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DataScope {
+    /// The administrator: every region.
+    Everything,
+    /// Institutions registered in this region or below it.
+    Region(RegionCode),
+    /// One institution (its clerk).
+    Institution(InstitutionId),
+}
+
+impl DataScope {
+    /// The scope of an account of `role` anchored at `region` / `institution`;
+    /// an error says what the role needs.
+    pub fn for_account(
+        role: Role,
+        region: Option<RegionCode>,
+        institution: Option<&InstitutionId>,
+    ) -> Result<DataScope, Error> {
+        match (role, region, institution) {
+            (Role::Admin, _, _) => Ok(DataScope::Everything),
+            (Role::Institution, _, Some(i)) => Ok(DataScope::Institution(i.clone())),
+            (Role::Institution, _, None) => Err(Error::invalid(
+                "an institution account needs its institution",
+                "the institution_id of the clerk's institution",
+            )),
+            (Role::Supervisor | Role::Observer, Some(r), _) => Ok(DataScope::Region(r)),
+            (role, Some(r), _) if role.region_level() == Some(r.level()) => {
+                Ok(DataScope::Region(r))
+            }
+            (role, Some(r), _) => Err(Error::invalid(
+                format!("{} is not a {} region", r, role.zh()),
+                "a province code (xx0000) for 省级, a city code (xxxx00) for 市州, a district code for 区县",
+            )),
+            (_, None, _) => Err(Error::invalid(
+                "this role needs a region",
+                "the 6-digit region code the account supervises",
+            )),
+        }
+    }
+
+    /// Whether an institution registered in `region` with id `institution` is in scope.
+    pub fn admits(&self, region: &RegionCode, institution: &InstitutionId) -> bool {
+        match self {
+            DataScope::Everything => true,
+            DataScope::Region(r) => r.contains(region),
+            DataScope::Institution(i) => i == institution,
+        }
+    }
+
+    /// Whether every institution `other` admits is also admitted by `self` (an
+    /// official may only create accounts and delegate within their own scope).
+    pub fn covers(&self, other: &DataScope) -> bool {
+        match (self, other) {
+            (DataScope::Everything, _) => true,
+            (_, DataScope::Everything) => false,
+            (DataScope::Region(a), DataScope::Region(b)) => a.contains(b),
+            (DataScope::Region(_), DataScope::Institution(_)) => false,
+            (DataScope::Institution(a), DataScope::Institution(b)) => a == b,
+            (DataScope::Institution(_), DataScope::Region(_)) => false,
+        }
+    }
+}
+
+/// 5 failed logins in a row lock the account…
+pub const MAX_FAILED_LOGINS: u32 = 5;
+/// …for 15 minutes.
+pub const LOCKOUT_MINUTES: i64 = 15;
+/// A session ends after 30 idle minutes.
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+
+/// The password rule (GB/T 22239-2019 等保 2.0 身份鉴别: 口令具有复杂度要求): at least
+/// 10 characters, from at least three of upper case, lower case, digits and
+/// symbols, and not containing the user name.
+pub fn check_password(password: &str, username: &str) -> Result<(), Error> {
+    const EXPECTED: &str = "at least 10 characters with three of: upper case, lower case, digits, symbols; not containing the user name";
+    if password.chars().count() < 10 {
+        return Err(Error::invalid(
+            "the password is shorter than 10 characters",
+            EXPECTED,
+        ));
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count();
+    if classes < 3 {
+        return Err(Error::invalid(
+            "the password uses fewer than three kinds of characters",
+            EXPECTED,
+        ));
+    }
+    if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err(Error::invalid(
+            "the password contains the user name",
+            EXPECTED,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(code: &str) -> RegionCode {
+        RegionCode::parse(code).unwrap()
+    }
+
+    fn i(id: &str) -> InstitutionId {
+        InstitutionId::parse(id).unwrap()
+    }
+
+    #[test]
+    fn scopes_follow_the_registration_region() {
+        let wuhan = DataScope::for_account(Role::City, Some(r("420100")), None).unwrap();
+        assert!(wuhan.admits(&r("420102"), &i("I1")));
+        assert!(wuhan.admits(&r("420100"), &i("I1")));
+        assert!(!wuhan.admits(&r("420200"), &i("I1")));
+        let clerk = DataScope::for_account(Role::Institution, None, Some(&i("I1"))).unwrap();
+        assert!(clerk.admits(&r("420102"), &i("I1")));
+        assert!(!clerk.admits(&r("420102"), &i("I2")));
+        let hubei = DataScope::for_account(Role::Province, Some(r("420000")), None).unwrap();
+        assert!(hubei.covers(&wuhan) && !wuhan.covers(&hubei) && !wuhan.covers(&clerk));
+        assert!(DataScope::Everything.admits(&r("110101"), &i("X")));
+    }
+
+    #[test]
+    fn accounts_are_anchored_at_their_tier() {
+        for (role, region, ok) in [
+            (Role::Province, "420000", true),
+            (Role::Province, "420100", false),
+            (Role::City, "420100", true),
+            (Role::City, "420102", false),
+            (Role::District, "420102", true),
+            (Role::District, "420000", false),
+            (Role::Supervisor, "420100", true),
+            (Role::Observer, "420000", true),
+        ] {
+            assert_eq!(
+                DataScope::for_account(role, Some(r(region)), None).is_ok(),
+                ok,
+                "{role:?} at {region}"
+            );
+        }
+        assert!(DataScope::for_account(Role::City, None, None).is_err());
+        assert!(DataScope::for_account(Role::Institution, Some(r("420100")), None).is_err());
+        assert!(!Role::Observer.can_write() && Role::Institution.can_write());
+        assert_eq!(Role::parse("市州人社/职鉴中心").unwrap(), Role::City);
+    }
+
+    #[test]
+    fn passwords_need_length_variety_and_no_user_name() {
+        assert!(check_password("Zhijian-2026", "wang").is_ok());
+        assert!(check_password("zhijian2026!", "wang").is_ok());
+        for (bad, user) in [
+            ("Short-1", "wang"),
+            ("alllowercase", "wang"),
+            ("lowercase123", "wang"),
+            ("Wang-2026-x", "wang"),
+        ] {
+            assert!(check_password(bad, user).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The one place where a caller's data scope (谁备案谁监管) becomes SQL.
+//!
+//! Every query that reads institution data for a person takes their
+//! [`DataScope`] and adds [`condition`]'s predicate; nothing else filters by
+//! jurisdiction, so a page cannot forget it and a test of this function covers
+//! them all.
+
+use crate::value::Value;
+use domain::RegionCode;
+use domain::access::DataScope;
+use domain::region::RegionLevel;
+
+/// The inclusive range of region codes a region contains (a province `42` holds
+/// `420000..=429999`, a city `4201` holds `420100..=420199`): a range, not a
+/// `LIKE`, so both backends use the index on the code.
+pub fn region_range(r: &RegionCode) -> (String, String) {
+    let code = r.as_str();
+    match r.level() {
+        RegionLevel::Province => (format!("{}0000", &code[..2]), format!("{}9999", &code[..2])),
+        RegionLevel::City => (format!("{}00", &code[..4]), format!("{}99", &code[..4])),
+        RegionLevel::District => (code.to_string(), code.to_string()),
+    }
+}
+
+/// How a table reaches the institution a row belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum Via<'a> {
+    /// The table is `institutions` (alias given): filter its own columns.
+    Institutions(&'a str),
+    /// The table has this `institution_id` column: filter through the registry.
+    InstitutionColumn(&'a str),
+}
+
+/// The predicate that keeps a caller to their scope, with its values; the
+/// placeholders are `placeholder(n)` for n = `first`, `first + 1`, ….
+pub fn condition(
+    scope: &DataScope,
+    via: Via<'_>,
+    first: usize,
+    placeholder: &dyn Fn(usize) -> String,
+) -> (String, Vec<Value<'static>>) {
+    match scope {
+        DataScope::Everything => ("1 = 1".into(), Vec::new()),
+        DataScope::Institution(id) => {
+            let column = match via {
+                Via::Institutions(alias) => format!("{alias}.institution_id"),
+                Via::InstitutionColumn(c) => c.to_string(),
+            };
+            (
+                format!("{column} = {}", placeholder(first)),
+                vec![Value::Text(id.as_str().to_string().into())],
+            )
+        }
+        DataScope::Region(r) => {
+            let (lo, hi) = region_range(r);
+            let (a, b) = (placeholder(first), placeholder(first + 1));
+            let sql = match via {
+                Via::Institutions(alias) => {
+                    format!("{alias}.region_code BETWEEN {a} AND {b}")
+                }
+                Via::InstitutionColumn(c) => format!(
+                    "{c} IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {a} AND {b})"
+                ),
+            };
+            (sql, vec![Value::Text(lo.into()), Value::Text(hi.into())])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_become_code_ranges() {
+        let r = |c: &str| RegionCode::parse(c).unwrap();
+        assert_eq!(
+            region_range(&r("420000")),
+            ("420000".into(), "429999".into())
+        );
+        assert_eq!(
+            region_range(&r("420100")),
+            ("420100".into(), "420199".into())
+        );
+        assert_eq!(
+            region_range(&r("420102")),
+            ("420102".into(), "420102".into())
+        );
+    }
+}
