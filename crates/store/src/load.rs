@@ -3,6 +3,7 @@
 //! connection and task, so decoding uses every core.
 
 use crate::error::{Context as _, Error, Result};
+use crate::tx::{in_transaction, max_id};
 use crate::value::{Get, SqlRow};
 use crate::{Db, Store, dispatch};
 use domain::model::{Dataset, Meta, Table, Tables};
@@ -134,16 +135,6 @@ impl Get for CopyRow<'_> {
             Some(other) => Err(format!("{other:?} is not a boolean")),
         }
     }
-    fn date(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDate>, String> {
-        self.field(i)?
-            .map(|t| domain::time::parse_date(t).map_err(|e| e.to_string()))
-            .transpose()
-    }
-    fn datetime(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDateTime>, String> {
-        self.field(i)?
-            .map(|t| domain::time::parse_datetime(t).map_err(|e| e.to_string()))
-            .transpose()
-    }
 }
 
 /// Rows per JSON chunk on SQLite.
@@ -269,16 +260,6 @@ impl<'a> JsonRow<'a> {
             JsonCell::Text(t) => Err(format!("text {t:?} where a number belongs")),
         }
     }
-
-    fn text_then<T>(
-        &self,
-        i: usize,
-        parse: impl FnOnce(&str) -> std::result::Result<T, domain::Error>,
-    ) -> std::result::Result<Option<T>, String> {
-        self.text(i)?
-            .map(|t| parse(t).map_err(|e| e.to_string()))
-            .transpose()
-    }
 }
 
 impl Get for JsonRow<'_> {
@@ -297,12 +278,6 @@ impl Get for JsonRow<'_> {
     }
     fn boolean(&self, i: usize) -> std::result::Result<Option<bool>, String> {
         Ok(self.number::<i64>(i)?.map(|n| n != 0))
-    }
-    fn date(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDate>, String> {
-        self.text_then(i, domain::time::parse_date)
-    }
-    fn datetime(&self, i: usize) -> std::result::Result<Option<chrono::NaiveDateTime>, String> {
-        self.text_then(i, domain::time::parse_datetime)
     }
 }
 
@@ -411,12 +386,9 @@ impl Store {
 
     /// The id of the newest committed import.
     async fn last_import(&self) -> Result<Option<i64>> {
-        let (id,): (Option<i64>,) = dispatch!(&self.db, pool =>
-            sqlx::query_as("SELECT MAX(import_id) FROM imports")
-                .fetch_one(pool)
-                .await
-                .ctx(|| "reading imports".into())?);
-        Ok(id)
+        Ok(
+            in_transaction!(read self, w => max_id(&mut w, "SELECT MAX(import_id) FROM imports").await?),
+        )
     }
 
     async fn load_once(&self) -> Result<Tables> {

@@ -9,7 +9,7 @@
 
 use crate::Store;
 use crate::error::{Error, Result};
-use crate::tx::{Cell, Kind, Writer, in_transaction};
+use crate::tx::{Cell, Kind, Writer, in_transaction, max_id};
 use crate::value::Value;
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::access::DataScope;
@@ -170,14 +170,15 @@ async fn record<W: Writer>(w: &mut W, input: &RunInput) -> Result<RunReport> {
 
     let known = ids_by_key(w).await?;
     let keys: Vec<String> = input.findings.iter().map(NewFinding::key).collect();
+    // The engine keeps one finding per (rule, subject); be safe anyway.
+    let mut in_run = std::collections::HashSet::new();
+    let unique: Vec<usize> = (0..keys.len())
+        .filter(|&i| in_run.insert(keys[i].as_str()))
+        .collect();
     let mut fresh: Vec<usize> = Vec::new();
     let mut seen_again: Vec<i64> = Vec::new();
-    let mut in_run = std::collections::HashSet::new();
-    for (i, k) in keys.iter().enumerate() {
-        if !in_run.insert(k.as_str()) {
-            continue; // the engine keeps one finding per (rule, subject); be safe
-        }
-        match known.get(k) {
+    for &i in &unique {
+        match known.get(&keys[i]) {
             Some(&id) => seen_again.push(id),
             None => fresh.push(i),
         }
@@ -233,12 +234,9 @@ async fn record<W: Writer>(w: &mut W, input: &RunInput) -> Result<RunReport> {
     } else {
         ids_by_key(w).await?
     };
-    let mut in_run = std::collections::HashSet::new();
-    let rows: Vec<(i64, &NewFinding)> = keys
+    let rows: Vec<(i64, &NewFinding)> = unique
         .iter()
-        .zip(&input.findings)
-        .filter(|(k, _)| in_run.insert(k.as_str()))
-        .map(|(k, f)| (ids[k], f))
+        .map(|&i| (ids[&keys[i]], &input.findings[i]))
         .collect();
     for chunk in rows.chunks(INSERT_CHUNK) {
         let cols = 7;
@@ -304,15 +302,6 @@ async fn scalar<W: Writer>(w: &mut W, sql: &str, values: &[Value<'_>]) -> Result
         Some(Cell::Int(n)) => *n as u64,
         _ => 0,
     })
-}
-
-/// The single integer a `SELECT MAX(…)` returns (`None` on an empty table).
-async fn max_id<W: Writer>(w: &mut W, sql: &str) -> Result<Option<i64>> {
-    let rows = w.fetch(sql.to_string(), &[], &[Kind::Int]).await?;
-    Ok(rows.first().and_then(|r| match r[0] {
-        Cell::Int(n) => Some(n),
-        _ => None,
-    }))
 }
 
 async fn ids_by_key<W: Writer>(w: &mut W) -> Result<HashMap<String, i64>> {

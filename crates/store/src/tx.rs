@@ -339,6 +339,15 @@ impl Writer for PgWriter {
     }
 }
 
+/// The single integer a `SELECT MAX(…)` returns (`None` on an empty table).
+pub(crate) async fn max_id<W: Writer>(w: &mut W, sql: &str) -> Result<Option<i64>> {
+    let rows = w.fetch(sql.to_string(), &[], &[Kind::Int]).await?;
+    Ok(rows.first().and_then(|r| match r[0] {
+        Cell::Int(n) => Some(n),
+        _ => None,
+    }))
+}
+
 /// Begins a transaction on the store's backend, binds `$w` to its [`Writer`],
 /// evaluates `$body` (which may `?`: an error drops, and so rolls back, the
 /// transaction) and commits. `read` transactions on SQLite are deferred; write

@@ -66,14 +66,25 @@ pub trait Get {
     fn int(&self, i: usize) -> Result<Option<i64>, String>;
     fn real(&self, i: usize) -> Result<Option<f64>, String>;
     fn boolean(&self, i: usize) -> Result<Option<bool>, String>;
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>, String>;
-    fn datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, String>;
+    /// Dates arrive as ISO text unless a backend decodes them itself: parse it
+    /// with the domain's fast ISO path.
+    fn date(&self, i: usize) -> Result<Option<NaiveDate>, String> {
+        self.text(i)?
+            .map(|t| domain::time::parse_date(t).map_err(|e| e.to_string()))
+            .transpose()
+    }
+    fn datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, String> {
+        self.text(i)?
+            .map(|t| domain::time::parse_datetime(t).map_err(|e| e.to_string()))
+            .transpose()
+    }
 }
 
-/// `Get` by `try_get` for text, numbers and booleans; `$int`, `$date` and
-/// `$datetime` read the kinds whose storage differs between the backends.
+/// `Get` by `try_get` for text, numbers and booleans; `$int` reads integers, and
+/// `$date` / `$datetime`, where given, replace the text parsing.
 macro_rules! get_by_try_get {
-    ($row:ty, |$r:ident, $i:ident| int: $int:expr, date: $date:expr, datetime: $datetime:expr) => {
+    ($row:ty, |$r:ident, $i:ident| int: $int:expr
+        $(, date: $date:expr)? $(, datetime: $datetime:expr)?) => {
         impl Get for $row {
             fn text(&self, i: usize) -> Result<Option<&str>, String> {
                 self.try_get(i).map_err(|e| e.to_string())
@@ -88,27 +99,22 @@ macro_rules! get_by_try_get {
             fn boolean(&self, i: usize) -> Result<Option<bool>, String> {
                 self.try_get(i).map_err(|e| e.to_string())
             }
-            fn date(&self, $i: usize) -> Result<Option<NaiveDate>, String> {
+            $(fn date(&self, $i: usize) -> Result<Option<NaiveDate>, String> {
                 let $r = self;
                 $date
-            }
-            fn datetime(&self, $i: usize) -> Result<Option<NaiveDateTime>, String> {
+            })?
+            $(fn datetime(&self, $i: usize) -> Result<Option<NaiveDateTime>, String> {
                 let $r = self;
                 $datetime
-            }
+            })?
         }
     };
 }
 
-// SQLite keeps dates as ISO text: parse it with the domain's fast ISO path
-// rather than sqlx's format-guessing (a third of the snapshot load at scale 20).
+// SQLite keeps dates as ISO text (the trait's parsing, not sqlx's format-guessing,
+// which was a third of the snapshot load at scale 20).
 get_by_try_get!(sqlx::sqlite::SqliteRow, |row, i|
     int: row.try_get(i).map_err(|e| e.to_string()),
-    date: row
-        .try_get::<Option<&str>, _>(i)
-        .map_err(|e| e.to_string())?
-        .map(|t| domain::time::parse_date(t).map_err(|e| e.to_string()))
-        .transpose(),
     datetime: match row
         .try_get::<Option<&str>, _>(i)
         .map_err(|e| e.to_string())?
