@@ -51,6 +51,56 @@ impl Role {
     }
 }
 
+/// What a role may do on the platform, whatever the data scope (which
+/// [`DataScope`] decides). The one table of role rights: the web crate asks
+/// [`Role::may`] and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// 首页, 机构管理 and 考务监测 lists and details, the rulebook.
+    Browse,
+    /// 预警中心 and 风险清单 (internal screening results: not for institutions).
+    ViewFindings,
+    /// Confirm or dismiss a finding (属实/排除).
+    MarkFindings,
+    /// Register institutions and change, renew or cancel registrations (备案管理).
+    ManageRegistry,
+    /// Upload datasets (数据导入); the rows must lie in the caller's scope.
+    Import,
+    /// Look up certificates (证书查询) and ask for a full ID number (logged).
+    LookupCertificates,
+    /// Create and unlock accounts within one's own scope.
+    ManageAccounts,
+    /// Edit the region names (行政区划).
+    ManageRegions,
+    /// Read the operation log (操作日志).
+    ViewOperationLog,
+}
+
+impl Role {
+    /// Whether this role may do `p` (within its data scope).
+    ///
+    /// 谁备案谁监管: the supervising officials (province, city, district) act on
+    /// findings and registrations; the administrator runs the system but takes no
+    /// supervisory decisions; the external quality supervisor reads screening
+    /// results to plan inspections; the 纪检监察/审计 observer reads everything in
+    /// its region, including the operation log, and never writes; an institution's
+    /// clerk sees its own records and uploads its own data.
+    pub fn may(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match p {
+            Browse => true,
+            ViewFindings => self != Institution,
+            MarkFindings | ManageRegistry => self.is_official(),
+            Import => matches!(self, Admin | Province | City | District | Institution),
+            LookupCertificates => self != Supervisor,
+            ManageAccounts => matches!(self, Admin | Province | City | District),
+            ManageRegions => self == Admin,
+            ViewOperationLog => matches!(self, Admin | Observer),
+        }
+    }
+}
+
 /// What part of the data an account sees and acts on (谁备案谁监管: the region
 /// where an institution is registered, and everything below it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -53,9 +53,11 @@ pub mod level;
 pub mod model;
 pub mod occupation;
 pub mod region;
+pub mod registration;
 pub mod rulebook;
 pub mod score;
 pub mod time;
+pub mod workdays;
 
 pub use cert_no::CertNo;
 pub use credit_code::CreditCode;

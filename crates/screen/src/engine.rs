@@ -139,32 +139,12 @@ pub fn screen(ds: &Dataset, opts: &Options) -> Screening {
 /// Screens with the given detectors (the builtin rules plus, e.g., statistical ones).
 pub fn screen_with(ds: &Dataset, opts: &Options, detectors: &[&dyn Detector]) -> Screening {
     let ctx = Ctx::new(ds, opts.rulebook, opts.as_of);
-    let mut kinds: Vec<KindStatus> = FindingKind::ALL
+    let kinds = kind_statuses(&|t| ctx.has(t), detectors);
+    let runnable: Vec<&dyn Detector> = detectors
         .iter()
-        .map(|&kind| KindStatus {
-            kind,
-            detector: None,
-            needs: Vec::new(),
-            missing: Vec::new(),
-            regulation: "",
-        })
+        .copied()
+        .filter(|d| d.needs().iter().all(|t| ctx.has(*t)))
         .collect();
-    let mut runnable = Vec::new();
-    for d in detectors {
-        let missing: Vec<Table> = d.needs().iter().copied().filter(|t| !ctx.has(*t)).collect();
-        for k in d.kinds() {
-            let st = &mut kinds[kind_pos(*k)];
-            if st.detector.is_none() || st.missing.len() > missing.len() {
-                st.detector = Some(d.id());
-                st.needs = d.needs().to_vec();
-                st.missing = missing.clone();
-                st.regulation = d.regulation();
-            }
-        }
-        if missing.is_empty() {
-            runnable.push(*d);
-        }
-    }
     let total = runnable.len();
     let mut hits = Vec::new();
     for (i, d) in runnable.iter().enumerate() {
@@ -190,6 +170,34 @@ pub fn screen_with(ds: &Dataset, opts: &Options, detectors: &[&dyn Detector]) ->
         window_from: ctx.window_from,
         escalation_applied,
     }
+}
+
+/// Every finding kind with the detector that reports it and whether it can run
+/// on a dataset that `has` these tables (the 规则说明 sheet of the risk list).
+pub fn kind_statuses(has: &dyn Fn(Table) -> bool, detectors: &[&dyn Detector]) -> Vec<KindStatus> {
+    let mut kinds: Vec<KindStatus> = FindingKind::ALL
+        .iter()
+        .map(|&kind| KindStatus {
+            kind,
+            detector: None,
+            needs: Vec::new(),
+            missing: Vec::new(),
+            regulation: "",
+        })
+        .collect();
+    for d in detectors {
+        let missing: Vec<Table> = d.needs().iter().copied().filter(|t| !has(*t)).collect();
+        for k in d.kinds() {
+            let st = &mut kinds[kind_pos(*k)];
+            if st.detector.is_none() || st.missing.len() > missing.len() {
+                st.detector = Some(d.id());
+                st.needs = d.needs().to_vec();
+                st.missing = missing.clone();
+                st.regulation = d.regulation();
+            }
+        }
+    }
+    kinds
 }
 
 fn kind_pos(k: FindingKind) -> usize {

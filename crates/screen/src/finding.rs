@@ -54,15 +54,25 @@ fn ser_kind<S: serde::Serializer>(k: &FindingKind, s: S) -> Result<S::Ok, S::Err
     s.serialize_str(k.id())
 }
 
+fn de_kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FindingKind, D::Error> {
+    let id = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    FindingKind::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown rule {id}")))
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// One line of findings.jsonl (../shared/spec/screening.md, output contract).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of findings.jsonl (../shared/spec/screening.md, output contract);
+/// read back from the store to rebuild a run's risk list workbook.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Finding {
     /// The stable rule identifier.
-    #[serde(rename = "rule", serialize_with = "ser_kind")]
+    #[serde(
+        rename = "rule",
+        serialize_with = "ser_kind",
+        deserialize_with = "de_kind"
+    )]
     pub kind: FindingKind,
     /// Guide item 1..15.
     pub item: u8,
@@ -75,10 +85,10 @@ pub struct Finding {
     pub message: String,
     pub evidence: Value,
     /// The candidate or staff article, where the finding also calls for a sanction on a person.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
     /// Item 15: 撤销违规证书数据 on top of the disposition.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub revoke_data: bool,
 }
 

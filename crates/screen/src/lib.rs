@@ -28,7 +28,9 @@ pub mod risk;
 pub mod rules;
 
 pub use context::{BatchView, Ctx, Index};
-pub use engine::{Detector, KindStatus, Options, Rule, Screening, screen, screen_with};
+pub use engine::{
+    Detector, KindStatus, Options, Rule, Screening, kind_statuses, screen, screen_with,
+};
 pub use finding::{Classification, Finding, Hit};
 pub use norms::Norms;
 pub use risk::{RiskRow, risk_list};

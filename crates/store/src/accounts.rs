@@ -114,6 +114,29 @@ fn random_token() -> Result<String> {
     Ok(hex(&bytes))
 }
 
+/// A random initial password that meets the complexity rule: 12 characters
+/// with upper and lower case letters, digits and a symbol (no look-alikes).
+pub fn generate_password() -> Result<String> {
+    const SETS: [&[u8]; 4] = [
+        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
+        b"abcdefghijkmnpqrstuvwxyz",
+        b"23456789",
+        b"@#%+=!",
+    ];
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Account(format!("no randomness for a password: {e}")))?;
+    Ok(bytes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            // Positions 0..4 take one of each class; the rest letters and digits.
+            let set = SETS[if i < 4 { i } else { usize::from(*b) % 3 }];
+            char::from(set[usize::from(*b) % set.len()])
+        })
+        .collect())
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -253,6 +276,47 @@ impl Store {
             id
         });
         Ok(id)
+    }
+
+    /// Sets a new password (complexity checked) and unlocks the account; the
+    /// change is logged. `by` is who did it (`None`: the system, e.g. the demo).
+    pub async fn set_password(
+        &self,
+        by: Option<&Principal>,
+        username: &str,
+        password: &str,
+        now: NaiveDateTime,
+    ) -> Result<()> {
+        check_password(password, username).map_err(|e| Error::Account(e.to_string()))?;
+        let hash = hash_password(password)?;
+        in_transaction!(self, w => {
+            let n = w
+                .execute(
+                    "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_logins = 0, \
+                     locked_until = NULL WHERE username = $3"
+                        .into(),
+                    &[Value::Text(hash.into()), Value::DateTime(now), Value::Text(username.to_string().into())],
+                )
+                .await?;
+            if n == 0 {
+                return Err(Error::Account(format!("no account named {username}")));
+            }
+            let actor = by.map_or((None, "system"), |p| (Some(p.account_id), p.username.as_str()));
+            log(&mut w, now, actor, "set_password", Some(username), None).await?;
+        });
+        Ok(())
+    }
+
+    /// Whether an account with this user name exists.
+    pub async fn account_exists(&self, username: &str) -> Result<bool> {
+        let rows = in_transaction!(read self, w => w
+            .fetch(
+                "SELECT account_id FROM accounts WHERE username = $1".into(),
+                &[Value::Text(username.to_string().into())],
+                &[Kind::Int],
+            )
+            .await?);
+        Ok(!rows.is_empty())
     }
 
     /// Checks a user name and password. Success opens a session and resets the

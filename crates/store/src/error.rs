@@ -52,6 +52,15 @@ pub enum Error {
     /// A mark without a reason, or with an unknown status.
     #[error("{0}")]
     InvalidMark(String),
+    /// An institution that is not registered in the store.
+    #[error("no institution with id {0}")]
+    NoSuchInstitution(String),
+    /// A registration operation the rules refuse (备案管理: renewal outside its
+    /// window, the 3-year bar, the 社评组织 limit, …); the reason says which rule.
+    #[error("refused: {reason}")]
+    Refused {
+        reason: domain::registration::Refusal,
+    },
 }
 
 /// The store's result type.

@@ -17,9 +17,12 @@
 //! SQLite, `COPY` on PostgreSQL).
 
 pub mod accounts;
+pub mod browse;
+pub mod calendar;
 pub mod error;
 pub mod import;
 pub mod load;
+pub mod registry;
 pub mod runs;
 pub mod schema;
 pub mod scope;
@@ -28,7 +31,7 @@ pub mod value;
 
 pub use error::{Error, Result};
 pub use import::{ImportOptions, ImportReport};
-pub use runs::{FindingFilter, Mark, NewFinding, RunInput, RunReport, StoredFinding};
+pub use runs::{FindingFilter, Mark, NewFinding, RiskLine, RunInput, RunReport, StoredFinding};
 
 use error::Context as _;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -157,31 +160,32 @@ impl Address {
 }
 
 fn migrations(backend: Backend) -> Migrator {
-    macro_rules! folder {
-        ($dir:literal) => {
-            [
-                (
-                    1,
-                    "dataset",
-                    include_str!(concat!("../migrations/", $dir, "/0001_dataset.sql")),
-                ),
-                (
-                    2,
-                    "screening",
-                    include_str!(concat!("../migrations/", $dir, "/0002_screening.sql")),
-                ),
-                (
-                    3,
-                    "accounts",
-                    include_str!(concat!("../migrations/", $dir, "/0003_accounts.sql")),
-                ),
-            ]
+    // One line per migration: (version, description, SQL of each backend).
+    macro_rules! migration {
+        ($v:literal, $name:literal, $file:literal) => {
+            (
+                $v,
+                $name,
+                include_str!(concat!("../migrations/sqlite/", $file)),
+                include_str!(concat!("../migrations/postgres/", $file)),
+            )
         };
     }
-    let files: [(i64, &str, &'static str); 3] = match backend {
-        Backend::Sqlite => folder!("sqlite"),
-        Backend::Postgres => folder!("postgres"),
-    };
+    const ALL: &[(i64, &str, &str, &str)] = &[
+        migration!(1, "dataset", "0001_dataset.sql"),
+        migration!(2, "screening", "0002_screening.sql"),
+        migration!(3, "accounts", "0003_accounts.sql"),
+        migration!(4, "registry", "0004_registry.sql"),
+        migration!(5, "calendar", "0005_calendar.sql"),
+        migration!(6, "platform", "0006_platform.sql"),
+    ];
+    let files = ALL.iter().map(|&(version, description, sqlite, pg)| {
+        let sql = match backend {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => pg,
+        };
+        (version, description, sql)
+    });
     Migrator::with_migrations(
         files
             .into_iter()

@@ -314,6 +314,11 @@ impl Store {
             .collect())
     }
 
+    /// The registry (the `institutions` table), in import order.
+    pub async fn institutions_table(&self) -> Result<Vec<domain::model::Institution>> {
+        join(spawn::<domain::model::Institution>(&self.db)).await
+    }
+
     /// Rows per dataset table.
     pub async fn counts(&self) -> Result<Vec<(Table, u64)>> {
         let mut out = Vec::new();

@@ -66,6 +66,24 @@ pub struct RunInput {
     pub as_of: NaiveDate,
     pub window_from: NaiveDate,
     pub findings: Vec<NewFinding>,
+    /// The run's risk list (风险清单) as the screening engine ranked it.
+    pub risk: Vec<RiskLine>,
+}
+
+/// One institution of a run's risk list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskLine {
+    pub institution_id: String,
+    pub rank: u32,
+    pub worst: Severity,
+    pub score: u32,
+    pub findings: u32,
+    /// Findings per severity: 一般, 严重, 特别严重.
+    pub per_severity: [u32; 3],
+    /// Findings per guide item 1..15.
+    pub per_item: [u32; 15],
+    /// The proposed disposition in Chinese, as the risk list prints it.
+    pub disposition: String,
 }
 
 /// What recording a run found, compared with the run before it.
@@ -94,6 +112,9 @@ pub enum Mark {
 }
 
 impl Mark {
+    /// Every mark, open first.
+    pub const ALL: [Mark; 3] = [Mark::Open, Mark::Confirmed, Mark::Dismissed];
+
     pub fn code(self) -> &'static str {
         match self {
             Mark::Open => "open",
@@ -259,6 +280,47 @@ async fn record<W: Writer>(w: &mut W, input: &RunInput) -> Result<RunReport> {
                 Value::Text(f.disposition.code().into()),
                 Value::Text(f.message.as_str().into()),
                 Value::Text(f.detail.as_str().into()),
+            ]);
+        }
+        w.execute(sql, &values).await?;
+    }
+    // The current classification lives on the finding too (list pages sort on it).
+    w.execute(
+        "UPDATE findings SET \
+         item = (SELECT r.item FROM run_findings r WHERE r.run_id = $1 AND r.finding_id = findings.finding_id), \
+         severity = (SELECT r.severity FROM run_findings r WHERE r.run_id = $1 AND r.finding_id = findings.finding_id) \
+         WHERE last_run = $1"
+            .into(),
+        &[Value::Int(run_id)],
+    )
+    .await?;
+    for chunk in input.risk.chunks(INSERT_CHUNK) {
+        let cols = 11;
+        let mut sql = String::from(
+            "INSERT INTO run_risk (run_id, institution_id, rank, worst, score, findings, general, \
+             serious, grave, per_item, disposition) VALUES ",
+        );
+        let mut values = Vec::with_capacity(chunk.len() * cols);
+        for (n, r) in chunk.iter().enumerate() {
+            if n > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            sql.push_str(&w.placeholders(n * cols + 1, cols));
+            sql.push(')');
+            let per_item: Vec<String> = r.per_item.iter().map(u32::to_string).collect();
+            values.extend([
+                Value::Int(run_id),
+                Value::Text(r.institution_id.as_str().into()),
+                Value::Int(i64::from(r.rank)),
+                Value::Text(r.worst.code().into()),
+                Value::Int(i64::from(r.score)),
+                Value::Int(i64::from(r.findings)),
+                Value::Int(i64::from(r.per_severity[0])),
+                Value::Int(i64::from(r.per_severity[1])),
+                Value::Int(i64::from(r.per_severity[2])),
+                Value::Text(per_item.join(",").into()),
+                Value::Text(r.disposition.as_str().into()),
             ]);
         }
         w.execute(sql, &values).await?;

@@ -23,10 +23,20 @@ pub(crate) enum Cell {
     Text(String),
     Int(i64),
     Bool(bool),
+    Real(f64),
+    Date(chrono::NaiveDate),
     DateTime(chrono::NaiveDateTime),
 }
 
 impl Cell {
+    /// The date, if the cell holds one.
+    pub(crate) fn date(&self) -> Option<chrono::NaiveDate> {
+        match self {
+            Cell::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
     /// The text, if the cell holds text.
     pub(crate) fn text(&self) -> Option<String> {
         match self {
@@ -58,6 +68,8 @@ pub(crate) enum Kind {
     Text,
     Int,
     Bool,
+    Real,
+    Date,
     DateTime,
 }
 
@@ -70,6 +82,8 @@ fn read_cells(row: &impl Get, kinds: &[Kind]) -> Result<Cells> {
                 Kind::Text => row.text(i).map(|v| v.map(|s| Cell::Text(s.to_string()))),
                 Kind::Int => row.int(i).map(|v| v.map(Cell::Int)),
                 Kind::Bool => row.boolean(i).map(|v| v.map(Cell::Bool)),
+                Kind::Real => row.real(i).map(|v| v.map(Cell::Real)),
+                Kind::Date => row.date(i).map(|v| v.map(Cell::Date)),
                 Kind::DateTime => row.datetime(i).map(|v| v.map(Cell::DateTime)),
             };
             cell.map(|c| c.unwrap_or(Cell::Null))
@@ -93,7 +107,7 @@ pub(crate) trait Writer {
         table: &str,
         columns: &[&str],
         rows: &[T],
-        done: &mut dyn FnMut(u64),
+        done: &mut (dyn FnMut(u64) + Send),
     ) -> Result<()>;
     /// Inserts one row and returns the generated id (`RETURNING`).
     async fn insert_returning(&mut self, sql: &str, values: &[Value<'_>]) -> Result<i64>;
@@ -234,7 +248,7 @@ impl Writer for SqliteWriter {
         table: &str,
         columns: &[&str],
         rows: &[T],
-        done: &mut dyn FnMut(u64),
+        done: &mut (dyn FnMut(u64) + Send),
     ) -> Result<()> {
         let cols = columns.len();
         let per = (SQLITE_MAX_PARAMS / cols).min(SQLITE_MAX_ROWS);
@@ -297,7 +311,7 @@ impl Writer for PgWriter {
         name: &str,
         columns: &[&str],
         rows: &[T],
-        done: &mut dyn FnMut(u64),
+        done: &mut (dyn FnMut(u64) + Send),
     ) -> Result<()> {
         let sql = format!("COPY {name} ({}) FROM STDIN", columns.join(","));
         let mut copy = self

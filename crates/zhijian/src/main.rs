@@ -7,6 +7,8 @@ mod generate;
 mod progress;
 mod rules;
 mod screen;
+mod serve;
+mod workdays;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -22,11 +24,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 演示: 生成示例省份数据并筛查 / Demo: generate an example province (if absent) and screen it.
+    /// 演示: 生成示例省份、筛查并启动平台 / Demo: generate a province into the demo store (once), screen it, create one account per role and serve the platform.
     Demo {
-        /// 数据目录 / Where the demo dataset lives.
-        #[arg(long, default_value = "demo")]
-        dir: PathBuf,
+        /// 数据库 / Store URL (default: demo.db beside the default store).
+        #[arg(long)]
+        db: Option<String>,
+        /// 监听地址 / Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+    /// 启动平台 / Serve the officials' platform over a store.
+    Serve {
+        /// 数据库 / Store URL: sqlite:PATH or postgres://…; default ZHIJIAN_DB, else the default store.
+        #[arg(long)]
+        db: Option<String>,
+        /// 监听地址 / Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
     },
     /// 生成模拟省份评价数据 / Generate a realistic synthetic province with labelled violations.
     Generate {
@@ -135,6 +149,11 @@ enum Command {
         /// 数据集目录或 .xlsx 工作簿 / Dataset directory or .xlsx workbook.
         dataset: PathBuf,
     },
+    /// 工作日历: 按工作日推算期限、计数，导入年度节假日安排 / Working days: deadlines and counts over the statutory calendar; import a year's holiday schedule.
+    Workdays {
+        #[command(subcommand)]
+        command: workdays::Command,
+    },
 }
 
 fn parse_mark(text: &str) -> Result<store::Mark, String> {
@@ -156,33 +175,6 @@ impl From<FormatArg> for dataset::Format {
             FormatArg::Xlsx => dataset::Format::Xlsx,
         }
     }
-}
-
-/// Generates the demo province once (scale 1, seed 1, default violation rate) and
-/// screens it into DIR/screening: the main job of a fresh checkout until the platform
-/// serves it.
-fn demo(dir: &std::path::Path) -> anyhow::Result<()> {
-    if dir.join("institutions.csv").exists() {
-        println!(
-            "使用已有演示数据 using the existing demo dataset in {}",
-            dir.display()
-        );
-    } else {
-        let rate = dataset::generate::GenConfig::default().violation_rate;
-        generate::run(dir, 1, 1, dataset::Format::Csv, rate, false)?;
-    }
-    println!();
-    screen::run(
-        screen::Source::Files(dir),
-        &dir.join("screening"),
-        None,
-        None,
-    )?;
-    println!(
-        "\n注入的违规标签 injected violations, to compare: {}",
-        dir.join("labels.jsonl").display()
-    );
-    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -241,7 +233,9 @@ fn main() -> ExitCode {
             db,
         } => db::mark(db.as_deref(), id, status, &reason, &by),
         Command::Rules { policy } => rules::run(policy.as_deref()),
-        Command::Demo { dir } => demo(&dir),
+        Command::Demo { db, addr } => serve::demo(db.as_deref(), addr),
+        Command::Serve { db, addr } => serve::serve(db.as_deref(), addr),
+        Command::Workdays { command } => workdays::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -111,7 +111,7 @@ pub fn run(
     print!("{}", summary(&s, &rows));
     println!("\n输出 written: {}  {}", jsonl.display(), xlsx.display());
     if let Some((rt, store)) = store {
-        let input = run_input(&s, started_at)?;
+        let input = web::screening::run_input(&s, &rows, started_at)?;
         let r = rt.block_on(store.record_run(&input))?;
         println!(
             "筛查记录 run #{} recorded in {}: {} findings, {} new, {} no longer found; already marked: {} 属实 confirmed, {} 排除 dismissed",
@@ -130,33 +130,6 @@ pub fn run(
         "用时 time: read {read_secs:.1} s, screen {screen_secs:.1} s, write {write_secs:.1} s{peak}"
     );
     Ok(())
-}
-
-/// The run as the store records it: every finding with its findings.jsonl line.
-fn run_input(s: &Screening, started_at: chrono::NaiveDateTime) -> anyhow::Result<store::RunInput> {
-    let findings = s
-        .findings
-        .iter()
-        .map(|f| {
-            Ok(store::NewFinding {
-                rule: f.kind.id().to_string(),
-                subject: f.subject.clone(),
-                item: f.item,
-                severity: f.severity,
-                disposition: f.disposition,
-                message: f.message.clone(),
-                detail: serde_json::to_string(f)?,
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(store::RunInput {
-        started_at,
-        finished_at: chrono::Local::now().naive_local(),
-        rulebook: s.rulebook.to_string(),
-        as_of: s.as_of,
-        window_from: s.window_from,
-        findings,
-    })
 }
 
 /// The printed summary: findings per guide item and severity, the top institutions,

@@ -123,6 +123,17 @@ mod tests;
 
 pub use inject_stats::StatsParams;
 
+/// The names of the generated province's cities and districts (行政区划), as
+/// (code, name): the platform shows names where the dataset carries codes.
+pub fn region_names(province: domain::RegionCode) -> Vec<(domain::RegionCode, String)> {
+    let mut out = vec![(province, province.province_name().to_string())];
+    for c in region::cities(province) {
+        out.push((c.code, c.name.clone()));
+        out.extend(c.districts.iter().map(|d| (d.code, d.name.clone())));
+    }
+    out
+}
+
 use crate::write::{DatasetWriter, Format};
 use domain::finding::Label;
 use domain::model::{Meta, Table, Tables};

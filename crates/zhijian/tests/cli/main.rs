@@ -3,4 +3,6 @@
 
 mod commands;
 mod common;
+mod registry;
 mod store;
+mod workdays;

@@ -23,14 +23,14 @@ use store::accounts::{LoginRefusal, NewAccount};
 use store::{Address, FindingFilter, ImportOptions, Mark, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Backend {
+pub(crate) enum Backend {
     Sqlite,
     Postgres,
 }
 
 /// A store of one test; the PostgreSQL database is dropped when it goes.
-struct TestDb {
-    url: String,
+pub(crate) struct TestDb {
+    pub(crate) url: String,
     pg_admin: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -46,7 +46,7 @@ impl Drop for TestDb {
     }
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -61,7 +61,7 @@ async fn pg_exec(url: &str, sql: &str) -> Result<(), sqlx::Error> {
 }
 
 /// A fresh, empty store for `test` on `backend`.
-fn fresh(backend: Backend, test: &str) -> TestDb {
+pub(crate) fn fresh(backend: Backend, test: &str) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     match backend {
         Backend::Sqlite => TestDb {
@@ -100,7 +100,7 @@ fn fresh(backend: Backend, test: &str) -> TestDb {
     }
 }
 
-async fn open(db: &TestDb) -> Store {
+pub(crate) async fn open(db: &TestDb) -> Store {
     Store::open(&Address::parse(&db.url).unwrap())
         .await
         .unwrap()
@@ -108,7 +108,7 @@ async fn open(db: &TestDb) -> Store {
 
 /// A generated province written to `dir` as CSV, and the tables as read back
 /// (the reference every store read is compared with).
-fn province(dir: &Path, seed: u64) -> Tables {
+pub(crate) fn province(dir: &Path, seed: u64) -> Tables {
     let (tables, _) = generate_tables(&GenConfig {
         scale: 1,
         seed,
@@ -132,6 +132,8 @@ fn import_opts() -> ImportOptions<'static> {
     }
 }
 
+/// Instantiates each named `fn(Backend)` once per backend (PostgreSQL ignored
+/// unless run with `--ignored`); other modules `use crate::store::{suite, Backend}`.
 macro_rules! suite {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -146,6 +148,7 @@ macro_rules! suite {
         }
     };
 }
+pub(crate) use suite;
 
 suite!(
     import_then_load_gives_the_rows_back_in_order,

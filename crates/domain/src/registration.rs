@@ -1,0 +1,1156 @@
+//! 备案管理: the registration lifecycle of an evaluation institution — who may be
+//! registered, for how long, when a registration may be renewed (延续), when it
+//! lapses by itself, and when an idle institution's registration is cancelled.
+//!
+//! The rules are those of 《湖北省技能人才评价机构管理办法(试行)》 (鄂人社发〔2025〕6号,
+//! ../shared/regulations/002_bec2f34692914343.txt), quoted on each constant and
+//! function. Everything here is pure: the store applies these decisions inside its
+//! transactions and keeps the events; the clock (`today`) is always a parameter.
+//!
+//! - [`NewRegistration`] / [`BasicInfo`]: form input, only built by parsing, with
+//!   errors that name the field ([`FieldError`]).
+//! - [`renewal_allowed`], [`may_reapply`], [`is_dormant`]: the decisions.
+//! - [`Standing`]: what a registration is now, for display (正常, 即将到期, …).
+//! - [`Action`]: the vocabulary of the registration event log.
+
+use crate::enums::{InstitutionKind, RegistrationStatus};
+use crate::model::Institution;
+use crate::occupation::catalogue;
+use crate::region::RegionLevel;
+use crate::{CreditCode, Date, Error, Level, OccupationCode, RegionCode};
+use chrono::{Days, Months};
+
+/// 第二十条: "评价机构备案有效期为3年" — a registration (and each renewal) runs 3 years.
+pub const VALIDITY_YEARS: u32 = 3;
+
+/// 第二十条: "到期需要延续有效期的,应于有效期满前3个月内向原备案部门提交申请" —
+/// renewal is applied for within the 3 months before the registration expires.
+pub const RENEWAL_WINDOW_MONTHS: u32 = 3;
+
+/// 第二十一条: "评价机构在备案有效期内,一年内无正当理由不开展评价工作的,经人社部门
+/// 公示后取消备案资质" — a year without any evaluation activity.
+pub const DORMANCY: Months = Months::new(12);
+
+/// 第二十一条: "…取消备案资质,三年内不允许再申报备案" — after such a cancellation
+/// the institution may not apply again for 3 years.
+pub const REAPPLY_BAR_YEARS: u32 = 3;
+
+/// 第九条(二)5: "社会评价组织备案,应按照统筹规划、合理布局、严格条件、择优遴选、动态
+/// 调整、审慎推进的原则进行,原则上每市州每个职业不超过3家社评组织。本办法实施前已
+/// 备案且仍在备案期内的社评组织,备案期内可正常开展评价工作,备案到期后动态优化调整。"
+///
+/// At most 3 社评组织 per city (市州) per occupation (职业: the 大典 occupation, a
+/// work type counting as its occupation) among the registrations in force. It
+/// limits *new* registrations (and new occupations added to a 社评组织's scope,
+/// which 第十六条 puts through the same conditions): organisations already over
+/// the limit keep their registration until it expires, as the article says.
+/// This is Hubei's rule ("原则上", in principle); other provinces' 办法 in
+/// ../shared/regulations/ set no such number.
+pub const MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION: usize = 3;
+
+/// `d` plus `n` whole months (clamped to the month's end).
+fn plus_months(d: Date, n: u32) -> Date {
+    d.checked_add_months(Months::new(n))
+        .expect("dates of registrations are far from the calendar's end")
+}
+
+/// `d` minus `n` whole months (clamped to the month's end).
+fn minus_months(d: Date, n: u32) -> Date {
+    d.checked_sub_months(Months::new(n))
+        .expect("dates of registrations are far from the calendar's start")
+}
+
+fn next_day(d: Date) -> Date {
+    d.checked_add_days(Days::new(1)).expect("in range")
+}
+
+fn previous_day(d: Date) -> Date {
+    d.checked_sub_days(Days::new(1)).expect("in range")
+}
+
+/// The last day of a term of [`VALIDITY_YEARS`] that starts on `start` ("valid
+/// through this date", as the dataset's `expires_on`): 2024-03-15 → 2027-03-14.
+pub fn term_end(start: Date) -> Date {
+    previous_day(plus_months(start, VALIDITY_YEARS * 12))
+}
+
+/// The first day on which renewal may be applied for: [`RENEWAL_WINDOW_MONTHS`]
+/// before the registration ends (the day after `expires_on`): a registration valid
+/// through 2026-12-31 may be renewed from 2026-10-01.
+pub fn renewal_opens(expires_on: Date) -> Date {
+    minus_months(next_day(expires_on), RENEWAL_WINDOW_MONTHS)
+}
+
+/// The day from which an institution whose registration was cancelled for
+/// dormancy on `cancelled_on` may apply again ([`REAPPLY_BAR_YEARS`] later).
+pub fn reapply_from(cancelled_on: Date) -> Date {
+    plus_months(cancelled_on, REAPPLY_BAR_YEARS * 12)
+}
+
+/// The new expiry a renewal gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewExpiry {
+    /// The expiry being extended.
+    pub previous: Date,
+    /// The registration is now valid through this date.
+    pub expires_on: Date,
+}
+
+/// 第二十条: "到期需要延续有效期的,应于有效期满前3个月内向原备案部门提交申请,经评估
+/// 合格的,有效期延长3年。评价机构经提醒仍未提交延续申请的,到期自动取消备案资质。"
+///
+/// A renewal applied for on `today` is allowed from [`renewal_opens`] through
+/// `expires_on` and extends it by [`VALIDITY_YEARS`] ("有效期延长3年": valid through
+/// 2026-12-31 becomes valid through 2029-12-31; a 28 February stays a 28 February).
+/// Before the window it is too early; after `expires_on` the registration has
+/// lapsed and only a new registration is possible.
+pub fn renewal_allowed(expires_on: Date, today: Date) -> Result<NewExpiry, Refusal> {
+    let opens_on = renewal_opens(expires_on);
+    if today < opens_on {
+        return Err(Refusal::RenewalNotYetOpen {
+            expires_on,
+            opens_on,
+        });
+    }
+    if today > expires_on {
+        return Err(Refusal::Expired { expires_on });
+    }
+    Ok(NewExpiry {
+        previous: expires_on,
+        expires_on: plus_months(expires_on, VALIDITY_YEARS * 12),
+    })
+}
+
+/// 第二十一条: "取消备案资质,三年内不允许再申报备案" — whether an institution whose
+/// registration was cancelled on `cancelled_on` may apply again on `today`.
+pub fn may_reapply(cancelled_on: Date, today: Date) -> Result<(), Refusal> {
+    let from = reapply_from(cancelled_on);
+    if today < from {
+        Err(Refusal::Barred {
+            cancelled_on,
+            reapply_from: from,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// 第二十一条: "评价机构在备案有效期内,一年内无正当理由不开展评价工作的,经人社部门
+/// 公示后取消备案资质" — whether an institution registered on `registered_on`,
+/// whose latest evaluation activity (batch start) up to `today` was on
+/// `last_activity` (`None`: never), has been idle for the whole past year.
+///
+/// An institution registered less than a year ago is never dormant; an activity
+/// exactly one year ago still counts (the year is `today − 1 year ..= today`).
+/// Whether the idleness had a good reason (正当理由) is for the 公示 to bring out:
+/// dormancy only *proposes* a cancellation.
+pub fn is_dormant(last_activity: Option<Date>, registered_on: Date, today: Date) -> bool {
+    let Some(year_ago) = today.checked_sub_months(DORMANCY) else {
+        return false;
+    };
+    registered_on <= year_ago && last_activity.is_none_or(|d| d < year_ago)
+}
+
+code_enum! {
+    /// 备案状态 as shown: the stored status refined by the date, the pending
+    /// proposal and how a registration ended (see [`Standing::derive`]).
+    Standing, "normal, expiring, expired, proposed, suspended, terminated, cancelled (正常, 即将到期, 已到期, 拟取消, 暂停评价, 终止备案, 已取消)" {
+        /// 正常: in force, outside the renewal window.
+        Normal = "normal" ["正常"],
+        /// 即将到期: in force and inside the renewal window (第二十条).
+        Expiring = "expiring" ["即将到期"],
+        /// 已到期: expired without renewal and lapsed automatically (第二十条).
+        Expired = "expired" ["已到期"],
+        /// 拟取消: cancellation for dormancy proposed and in 公示 (第二十一条).
+        Proposed = "proposed" ["拟取消"],
+        /// 暂停评价: suspended (serious violation, during rectification).
+        Suspended = "suspended" ["暂停评价"],
+        /// 终止备案: terminated on request or as a sanction (第二十二条).
+        Terminated = "terminated" ["终止备案"],
+        /// 已取消: cancelled after 公示 for dormancy (第二十一条); barred for 3 years.
+        Cancelled = "cancelled" ["已取消"],
+    }
+}
+
+/// How a registration came to an end, from the event that ended it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ending {
+    /// Lapsed at expiry without renewal (`expire`).
+    Expired,
+    /// Cancelled for dormancy after 公示 (`cancel`).
+    Cancelled,
+    /// Terminated on request or as a sanction (`terminate`), or terminated before
+    /// the platform kept events (an imported `terminated` row).
+    Terminated,
+}
+
+impl Ending {
+    /// The ending an event action records, if it is one.
+    pub fn of(action: Action) -> Option<Ending> {
+        match action {
+            Action::Expire => Some(Ending::Expired),
+            Action::Cancel => Some(Ending::Cancelled),
+            Action::Terminate => Some(Ending::Terminated),
+            _ => None,
+        }
+    }
+}
+
+impl Standing {
+    /// The standing of `institution` on `today`, given how it ended (when its
+    /// status is terminated) and the date of a pending cancellation proposal.
+    ///
+    /// In order: an ended registration shows its ending; one past `expires_on` is
+    /// 已到期 even before the expiry job has recorded it (第二十条: "到期自动取消");
+    /// then 暂停评价, 拟取消, 即将到期 (from [`renewal_opens`]) and 正常.
+    pub fn derive(
+        institution: &Institution,
+        ending: Option<Ending>,
+        proposed_on: Option<Date>,
+        today: Date,
+    ) -> Standing {
+        match institution.status {
+            RegistrationStatus::Terminated => match ending {
+                Some(Ending::Expired) => Standing::Expired,
+                Some(Ending::Cancelled) => Standing::Cancelled,
+                Some(Ending::Terminated) | None => Standing::Terminated,
+            },
+            _ if today > institution.expires_on => Standing::Expired,
+            RegistrationStatus::Suspended => Standing::Suspended,
+            _ if proposed_on.is_some() => Standing::Proposed,
+            _ if today >= renewal_opens(institution.expires_on) => Standing::Expiring,
+            _ => Standing::Normal,
+        }
+    }
+
+    /// Whether the registration still exists (it may be suspended or in 公示).
+    pub fn in_force(self) -> bool {
+        matches!(
+            self,
+            Standing::Normal | Standing::Expiring | Standing::Proposed | Standing::Suspended
+        )
+    }
+}
+
+code_enum! {
+    /// 备案变更记录: what one event of the registration log did.
+    Action, "register, change_basic, add_scope, remove_scope, add_site, revoke_site, renew, expire, propose_cancel, withdraw_proposal, cancel, suspend, reinstate, terminate" {
+        /// 备案: a new registration.
+        Register = "register" ["备案", "新增备案"],
+        /// 变更基本信息 (第十八条).
+        ChangeBasic = "change_basic" ["变更基本信息"],
+        /// 增加备案范围 (第十六条).
+        AddScope = "add_scope" ["增加备案范围"],
+        /// 减少备案范围 (第十六条).
+        RemoveScope = "remove_scope" ["减少备案范围"],
+        /// 增加考核场所 (第十七条).
+        AddSite = "add_site" ["增加考核场所"],
+        /// 撤销考核场所 (第十七条).
+        RevokeSite = "revoke_site" ["撤销考核场所"],
+        /// 延续备案 (第二十条).
+        Renew = "renew" ["延续备案"],
+        /// 到期自动取消 (第二十条).
+        Expire = "expire" ["到期自动取消", "到期"],
+        /// 拟取消备案(公示) (第二十一条).
+        ProposeCancel = "propose_cancel" ["拟取消备案", "拟取消"],
+        /// 撤回拟取消 (正当理由 shown in 公示).
+        WithdrawProposal = "withdraw_proposal" ["撤回拟取消"],
+        /// 取消备案资质 (第二十一条).
+        Cancel = "cancel" ["取消备案", "取消备案资质"],
+        /// 暂停评价.
+        Suspend = "suspend" ["暂停评价"],
+        /// 恢复评价.
+        Reinstate = "reinstate" ["恢复评价"],
+        /// 终止备案 (第二十二条).
+        Terminate = "terminate" ["终止备案"],
+    }
+}
+
+/// Why a registration operation is refused by the rules (not by a malformed
+/// input, which is a [`FieldError`], nor by the caller's scope).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Renewal applied for before the window.
+    #[error(
+        "renewal (延续) may be applied for from {opens_on}, within the 3 months before the registration ends on {expires_on} (第二十条)"
+    )]
+    RenewalNotYetOpen { expires_on: Date, opens_on: Date },
+    /// The registration has expired (and lapsed).
+    #[error(
+        "the registration expired on {expires_on} and lapsed automatically (第二十条: 到期自动取消备案资质); only a new registration is possible"
+    )]
+    Expired { expires_on: Date },
+    /// The 3-year bar after a cancellation for dormancy.
+    #[error(
+        "the registration of this credit code was cancelled on {cancelled_on}; no new application before {reapply_from} (第二十一条: 三年内不允许再申报备案)"
+    )]
+    Barred {
+        cancelled_on: Date,
+        reapply_from: Date,
+    },
+    /// The credit code already has a registration in force.
+    #[error("credit code {credit_code} is already registered as institution {institution_id}")]
+    AlreadyRegistered {
+        credit_code: CreditCode,
+        institution_id: String,
+    },
+    /// The city already has the maximum of 社评组织 for an occupation.
+    #[error(
+        "{city} already has {} 社评组织 registered for occupation {occupation} ({}); at most 3 per city per occupation (第九条(二)5)",
+        institutions.len(), institutions.join(", ")
+    )]
+    SocialOrgLimit {
+        city: RegionCode,
+        occupation: OccupationCode,
+        institutions: Vec<String>,
+    },
+    /// The registration is no longer in force (or not in the state the
+    /// operation needs, e.g. reinstating one that is not suspended).
+    #[error("the registration is {} ({}); {action} is not possible", standing.zh(), standing.code())]
+    NotPossible {
+        standing: Standing,
+        action: &'static str,
+    },
+    /// A cancellation is already proposed.
+    #[error("a cancellation is already proposed (in 公示 since {since})")]
+    AlreadyProposed { since: Date },
+    /// Cancelling or withdrawing without a pending proposal.
+    #[error("no cancellation is proposed; 第二十一条 cancels only after 公示 of a proposal")]
+    NoProposal,
+    /// A change without a reason.
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// The (occupation, level) is already in the scope.
+    #[error("{occupation} level {level} is already in the registered scope")]
+    ScopeExists {
+        occupation: OccupationCode,
+        level: Level,
+    },
+    /// The (occupation, level) is not in the current scope.
+    #[error("{occupation} level {level} is not in the current registered scope")]
+    NoSuchScope {
+        occupation: OccupationCode,
+        level: Level,
+    },
+    /// The site is not a current site of the institution.
+    #[error("site {site_id} is not a current site of this institution")]
+    NoSuchSite { site_id: String },
+    /// A change that changes nothing.
+    #[error("nothing to change: the values are the current ones")]
+    NothingChanged,
+    /// No new institution id is left in the city's numbering.
+    #[error("no institution code is left for {city}")]
+    NoIdLeft { city: RegionCode },
+}
+
+code_enum! {
+    /// A field of the registration forms.
+    Field, "name, credit_code, kind, region_code, scopes, sites, phone, employee_count" {
+        Name = "name" ["机构名称"],
+        CreditCode = "credit_code" ["统一社会信用代码"],
+        Kind = "kind" ["机构类型"],
+        RegionCode = "region_code" ["所在地区"],
+        Scopes = "scopes" ["备案范围"],
+        Sites = "sites" ["考核场所"],
+        Phone = "phone" ["对外联系电话"],
+        EmployeeCount = "employee_count" ["职工人数"],
+    }
+}
+
+/// One invalid field of a form: which, what is wrong, what would be valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} ({}): {problem}; expected {expected}", field.zh(), field.code())]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+/// Every invalid field of a form (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    /// The errors of one field.
+    pub fn of(&self, field: Field) -> impl Iterator<Item = &FieldError> {
+        self.0.iter().filter(move |e| e.field == field)
+    }
+}
+
+impl std::fmt::Display for FormErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FormErrors {}
+
+/// The registration form as submitted (every field a string; absent = empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    pub name: String,
+    pub credit_code: String,
+    /// `employer` … or a Chinese label (用人单位, 社评组织, …).
+    pub kind: String,
+    /// A city (xxxx00) or district code.
+    pub region_code: String,
+    /// One line per occupation: the code, then one or more levels by number or
+    /// name, separated by blanks, commas or 、: `4-03-02-01 5,4,3`.
+    pub scopes: String,
+    /// One line per examination site: the address, optionally `|` and the number
+    /// of places: `武汉市洪山区珞喻路1号 | 60`.
+    pub sites: String,
+    pub phone: String,
+    pub employee_count: String,
+}
+
+/// A new examination site of a registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewSite {
+    pub address: String,
+    pub capacity: Option<u32>,
+}
+
+/// A valid new registration (备案申请). Built only by [`NewRegistration::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewRegistration {
+    pub name: String,
+    pub credit_code: CreditCode,
+    pub kind: InstitutionKind,
+    /// Where the institution is registered: a city or district.
+    pub region_code: RegionCode,
+    /// The (occupation, level) pairs, sorted, without duplicates; never empty.
+    pub scopes: Vec<(OccupationCode, Level)>,
+    /// Never empty.
+    pub sites: Vec<NewSite>,
+    pub phone: Option<String>,
+    pub employee_count: Option<u32>,
+}
+
+/// The basic information an institution may change (第十八条: "评价机构需变更单位
+/// 基础信息的(含单位名称、联系人、联系电话、地址等),应向原备案部门进行变更登记"):
+/// name, public phone and headcount. Built only by [`BasicInfo::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BasicInfo {
+    pub name: String,
+    pub phone: Option<String>,
+    pub employee_count: Option<u32>,
+}
+
+/// The basic-information form (see [`BasicInfo`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct BasicForm {
+    pub name: String,
+    pub phone: String,
+    pub employee_count: String,
+}
+
+const NAME_EXPECTED: &str = "the registered name, 1 to 100 characters";
+const PHONE_EXPECTED: &str =
+    "a telephone number of 7 to 20 digits, with - + ( ) or blanks, e.g. 027-87654321; or empty";
+const COUNT_EXPECTED: &str = "a whole number of staff, e.g. 1200; or empty";
+const REGION_EXPECTED: &str = "the 6-digit code of a city (xxxx00) or district, e.g. 420100 or 420111; registration is by 市州 or 区县";
+const SCOPES_EXPECTED: &str =
+    "one line per occupation: a 2022 大典 code and its levels, e.g. 4-03-02-01 5,4,3";
+const SITES_EXPECTED: &str = "one line per site: the address, optionally | and the number of places, e.g. 武汉市洪山区珞喻路1号 | 60";
+
+/// Collects field errors while parsing a form.
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn add(&mut self, field: Field, problem: impl Into<String>, expected: &'static str) {
+        self.0.push(FieldError {
+            field,
+            problem: problem.into(),
+            expected,
+        });
+    }
+
+    /// The value, or records the domain error under `field`.
+    fn take<T>(&mut self, field: Field, r: Result<T, Error>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Error::Invalid { reason, expected }) => {
+                self.add(field, reason, expected);
+                None
+            }
+            Err(e) => {
+                self.add(field, e.to_string(), "a valid value");
+                None
+            }
+        }
+    }
+}
+
+fn parse_name(errors: &mut Errors, text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        errors.add(Field::Name, "empty", NAME_EXPECTED);
+        None
+    } else if t.chars().count() > 100 || t.chars().any(char::is_control) {
+        errors.add(
+            Field::Name,
+            "too long or has control characters",
+            NAME_EXPECTED,
+        );
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+fn parse_phone(errors: &mut Errors, text: &str) -> Option<Option<String>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    if let Some(bad) = t
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || "-+() ".contains(*c)))
+    {
+        errors.add(
+            Field::Phone,
+            format!("\"{t}\" has the character {bad}"),
+            PHONE_EXPECTED,
+        );
+        None
+    } else if !(7..=20).contains(&digits) {
+        errors.add(
+            Field::Phone,
+            format!("\"{t}\" has {digits} digits"),
+            PHONE_EXPECTED,
+        );
+        None
+    } else {
+        Some(Some(t.to_string()))
+    }
+}
+
+fn parse_count(errors: &mut Errors, text: &str) -> Option<Option<u32>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    match t.parse::<u32>() {
+        Ok(n) => Some(Some(n)),
+        Err(_) => {
+            errors.add(
+                Field::EmployeeCount,
+                format!("\"{t}\" is not a whole number"),
+                COUNT_EXPECTED,
+            );
+            None
+        }
+    }
+}
+
+/// Splits a line of the scopes field into tokens.
+fn tokens(line: &str) -> impl Iterator<Item = &str> {
+    line.split(|c: char| c.is_whitespace() || ",，、;；".contains(c))
+        .filter(|t| !t.is_empty())
+}
+
+fn parse_scopes(
+    errors: &mut Errors,
+    text: &str,
+    kind: Option<InstitutionKind>,
+) -> Option<Vec<(OccupationCode, Level)>> {
+    let before = errors.0.len();
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut t = tokens(line);
+        let Some(code) = t.next() else { continue };
+        let line_no = n + 1;
+        let Ok(occupation) = OccupationCode::parse(code) else {
+            errors.add(
+                Field::Scopes,
+                format!("line {line_no}: \"{code}\" is not an occupation code"),
+                SCOPES_EXPECTED,
+            );
+            continue;
+        };
+        // 第七条: 认定职业为现行《中华人民共和国职业分类大典》中技能类职业(工种);
+        // 专项职业能力考核项目 are published by the province, not in the 大典.
+        if kind != Some(InstitutionKind::Special) && catalogue().lookup(&occupation).is_none() {
+            errors.add(
+                Field::Scopes,
+                format!("line {line_no}: {occupation} is not an occupation of the 2022 大典"),
+                SCOPES_EXPECTED,
+            );
+            continue;
+        }
+        let levels: Vec<&str> = t.collect();
+        if levels.is_empty() {
+            errors.add(
+                Field::Scopes,
+                format!("line {line_no}: no level given for {occupation}"),
+                SCOPES_EXPECTED,
+            );
+        }
+        for l in levels {
+            match Level::parse(l) {
+                Ok(level) => out.push((occupation, level)),
+                Err(_) => errors.add(
+                    Field::Scopes,
+                    format!(
+                        "line {line_no}: \"{l}\" is not a level (1..5, 五级/初级工 … 一级/高级技师)"
+                    ),
+                    SCOPES_EXPECTED,
+                ),
+            }
+        }
+    }
+    if out.is_empty() && errors.0.len() == before {
+        errors.add(Field::Scopes, "no occupation given", SCOPES_EXPECTED);
+    }
+    out.sort();
+    out.dedup();
+    (errors.0.len() == before).then_some(out)
+}
+
+fn parse_sites(errors: &mut Errors, text: &str) -> Option<Vec<NewSite>> {
+    let before = errors.0.len();
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (address, capacity) = match line.split_once(['|', '｜', '\t']) {
+            Some((a, c)) => (a.trim(), Some(c.trim())),
+            None => (line, None),
+        };
+        if address.is_empty()
+            || address.chars().count() > 200
+            || address.chars().any(char::is_control)
+        {
+            errors.add(
+                Field::Sites,
+                format!(
+                    "line {}: the address is empty or longer than 200 characters",
+                    n + 1
+                ),
+                SITES_EXPECTED,
+            );
+            continue;
+        }
+        let capacity = match capacity.filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => match c.parse::<u32>() {
+                Ok(k) if k > 0 => Some(k),
+                _ => {
+                    errors.add(
+                        Field::Sites,
+                        format!("line {}: \"{c}\" is not a number of places", n + 1),
+                        SITES_EXPECTED,
+                    );
+                    continue;
+                }
+            },
+        };
+        out.push(NewSite {
+            address: address.to_string(),
+            capacity,
+        });
+    }
+    if out.is_empty() && errors.0.len() == before {
+        errors.add(Field::Sites, "no site given", SITES_EXPECTED);
+    }
+    (errors.0.len() == before).then_some(out)
+}
+
+impl NewRegistration {
+    /// Parses a submitted form; every invalid field is reported, each with what
+    /// would be valid.
+    pub fn parse(form: &RegistrationForm) -> Result<NewRegistration, FormErrors> {
+        let mut e = Errors(Vec::new());
+        let name = parse_name(&mut e, &form.name);
+        let credit_code = e.take(Field::CreditCode, CreditCode::parse(&form.credit_code));
+        let kind = e.take(Field::Kind, InstitutionKind::parse(&form.kind));
+        let region_code = e
+            .take(Field::RegionCode, RegionCode::parse(&form.region_code))
+            .and_then(|r| {
+                if r.level() == RegionLevel::Province {
+                    e.add(
+                        Field::RegionCode,
+                        format!("{r} is a province, not a city or district"),
+                        REGION_EXPECTED,
+                    );
+                    None
+                } else {
+                    Some(r)
+                }
+            });
+        let scopes = parse_scopes(&mut e, &form.scopes, kind);
+        let sites = parse_sites(&mut e, &form.sites);
+        let phone = parse_phone(&mut e, &form.phone);
+        let employee_count = parse_count(&mut e, &form.employee_count);
+        match (
+            name,
+            credit_code,
+            kind,
+            region_code,
+            scopes,
+            sites,
+            phone,
+            employee_count,
+        ) {
+            (
+                Some(name),
+                Some(credit_code),
+                Some(kind),
+                Some(region_code),
+                Some(scopes),
+                Some(sites),
+                Some(phone),
+                Some(employee_count),
+            ) if e.0.is_empty() => Ok(NewRegistration {
+                name,
+                credit_code,
+                kind,
+                region_code,
+                scopes,
+                sites,
+                phone,
+                employee_count,
+            }),
+            _ => Err(FormErrors(e.0)),
+        }
+    }
+
+    /// The city (市州) the registration belongs to.
+    pub fn city(&self) -> RegionCode {
+        self.region_code
+            .city()
+            .expect("a registration's region is a city or a district")
+    }
+}
+
+impl BasicInfo {
+    /// Parses the basic-information form.
+    pub fn parse(form: &BasicForm) -> Result<BasicInfo, FormErrors> {
+        let mut e = Errors(Vec::new());
+        let name = parse_name(&mut e, &form.name);
+        let phone = parse_phone(&mut e, &form.phone);
+        let employee_count = parse_count(&mut e, &form.employee_count);
+        match (name, phone, employee_count) {
+            (Some(name), Some(phone), Some(employee_count)) => Ok(BasicInfo {
+                name,
+                phone,
+                employee_count,
+            }),
+            _ => Err(FormErrors(e.0)),
+        }
+    }
+
+    /// The basic information of an institution as it stands.
+    pub fn of(institution: &Institution) -> BasicInfo {
+        BasicInfo {
+            name: institution.name.to_string(),
+            phone: institution.phone.as_ref().map(|p| p.to_string()),
+            employee_count: institution.employee_count,
+        }
+    }
+}
+
+impl NewSite {
+    /// Parses one site (address and optional number of places) for adding to a
+    /// registration.
+    pub fn parse(address: &str, capacity: &str) -> Result<NewSite, FormErrors> {
+        let line = if capacity.trim().is_empty() {
+            address.trim().to_string()
+        } else {
+            format!("{} | {}", address.trim(), capacity.trim())
+        };
+        let mut e = Errors(Vec::new());
+        match parse_sites(&mut e, &line) {
+            Some(mut sites) if sites.len() == 1 && !address.contains(['\n', '|', '｜', '\t']) => {
+                Ok(sites.remove(0))
+            }
+            Some(_) => Err(FormErrors(vec![FieldError {
+                field: Field::Sites,
+                problem: "one site at a time, without | or line breaks in the address".into(),
+                expected: SITES_EXPECTED,
+            }])),
+            None => Err(FormErrors(e.0)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enums::RegistrationStatus as S;
+    use crate::ids::InstitutionId;
+
+    fn d(s: &str) -> Date {
+        crate::time::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_term_is_three_years_through_the_day_before() {
+        for (start, end) in [
+            ("2024-03-15", "2027-03-14"),
+            ("2024-01-01", "2026-12-31"),
+            ("2024-02-29", "2027-02-27"),
+            ("2023-03-01", "2026-02-28"),
+        ] {
+            assert_eq!(term_end(d(start)), d(end), "{start}");
+        }
+    }
+
+    #[test]
+    fn renewal_is_allowed_in_the_three_months_before_expiry() {
+        // (expires_on, today, Ok(new expiry) | Err(kind))
+        let cases: &[(&str, &str, Result<&str, &str>)] = &[
+            ("2026-12-31", "2026-09-30", Err("early")),
+            ("2026-12-31", "2026-10-01", Ok("2029-12-31")),
+            ("2026-12-31", "2026-12-31", Ok("2029-12-31")),
+            ("2026-12-31", "2027-01-01", Err("expired")),
+            ("2027-03-14", "2026-12-15", Ok("2030-03-14")),
+            ("2027-03-14", "2026-12-14", Err("early")),
+            ("2026-02-28", "2025-11-28", Err("early")),
+            ("2026-02-28", "2025-12-01", Ok("2029-02-28")),
+            ("2024-02-28", "2024-02-28", Ok("2027-02-28")),
+        ];
+        for &(expires, today, want) in cases {
+            let got = renewal_allowed(d(expires), d(today));
+            match (want, got) {
+                (Ok(new), Ok(n)) => {
+                    assert_eq!(n.expires_on, d(new), "{expires} on {today}");
+                    assert_eq!(n.previous, d(expires));
+                }
+                (Err("early"), Err(Refusal::RenewalNotYetOpen { opens_on, .. })) => {
+                    assert!(d(today) < opens_on, "{expires} on {today}")
+                }
+                (Err("expired"), Err(Refusal::Expired { expires_on })) => {
+                    assert_eq!(expires_on, d(expires))
+                }
+                (want, got) => panic!("{expires} on {today}: want {want:?}, got {got:?}"),
+            }
+        }
+        assert_eq!(renewal_opens(d("2026-12-31")), d("2026-10-01"));
+        let text = renewal_allowed(d("2026-12-31"), d("2026-01-01"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("2026-10-01") && text.contains("第二十条"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_institution_may_reapply_after_three_years() {
+        for (cancelled, today, ok) in [
+            ("2025-06-30", "2025-06-30", false),
+            ("2025-06-30", "2028-06-29", false),
+            ("2025-06-30", "2028-06-30", true),
+            ("2024-02-29", "2027-02-28", true),
+            ("2024-02-29", "2027-02-27", false),
+        ] {
+            let r = may_reapply(d(cancelled), d(today));
+            assert_eq!(r.is_ok(), ok, "{cancelled} on {today}: {r:?}");
+            if let Err(Refusal::Barred { reapply_from, .. }) = r {
+                assert_eq!(reapply_from, reapply_from_of(cancelled));
+            }
+        }
+        fn reapply_from_of(s: &str) -> Date {
+            reapply_from(crate::time::parse_date(s).unwrap())
+        }
+    }
+
+    #[test]
+    fn dormancy_is_a_whole_year_without_activity() {
+        // (last activity, registered on, today, dormant)
+        for (last, registered, today, dormant) in [
+            (None, "2024-01-10", "2025-01-10", true),
+            (None, "2024-01-11", "2025-01-10", false),
+            (Some("2024-01-10"), "2023-01-01", "2025-01-10", false),
+            (Some("2024-01-09"), "2023-01-01", "2025-01-10", true),
+            (Some("2024-12-01"), "2020-01-01", "2025-01-10", false),
+            (Some("2021-05-01"), "2020-01-01", "2025-01-10", true),
+        ] {
+            assert_eq!(
+                is_dormant(last.map(d), d(registered), d(today)),
+                dormant,
+                "{last:?} {registered} {today}"
+            );
+        }
+    }
+
+    fn institution(status: S, expires_on: &str) -> Institution {
+        Institution {
+            institution_id: InstitutionId::parse("I4201000001").unwrap(),
+            name: "武汉市测试评价中心".into(),
+            credit_code: CreditCode::from_body("91420100M000100Y4").unwrap(),
+            kind: InstitutionKind::SocialOrg,
+            region_code: RegionCode::parse("420100").unwrap(),
+            registered_on: d("2024-01-01"),
+            expires_on: d(expires_on),
+            status,
+            status_since: None,
+            employee_count: None,
+            phone: None,
+        }
+    }
+
+    #[test]
+    fn standing_refines_the_status() {
+        use Ending::*;
+        use Standing as T;
+        // (status, expires_on, ending, proposed, today, standing)
+        let cases = [
+            (S::Active, "2026-12-31", None, None, "2025-06-01", T::Normal),
+            (
+                S::Active,
+                "2026-12-31",
+                None,
+                None,
+                "2026-10-01",
+                T::Expiring,
+            ),
+            (
+                S::Active,
+                "2026-12-31",
+                None,
+                None,
+                "2026-12-31",
+                T::Expiring,
+            ),
+            (
+                S::Active,
+                "2026-12-31",
+                None,
+                None,
+                "2027-01-01",
+                T::Expired,
+            ),
+            (
+                S::Active,
+                "2026-12-31",
+                None,
+                Some("2025-05-01"),
+                "2025-06-01",
+                T::Proposed,
+            ),
+            (
+                S::Active,
+                "2026-12-31",
+                None,
+                Some("2026-11-01"),
+                "2026-11-02",
+                T::Proposed,
+            ),
+            (
+                S::Suspended,
+                "2026-12-31",
+                None,
+                None,
+                "2025-06-01",
+                T::Suspended,
+            ),
+            (
+                S::Suspended,
+                "2026-12-31",
+                None,
+                None,
+                "2027-06-01",
+                T::Expired,
+            ),
+            (
+                S::Terminated,
+                "2026-12-31",
+                Some(Expired),
+                None,
+                "2027-01-01",
+                T::Expired,
+            ),
+            (
+                S::Terminated,
+                "2026-12-31",
+                Some(Cancelled),
+                None,
+                "2025-06-01",
+                T::Cancelled,
+            ),
+            (
+                S::Terminated,
+                "2026-12-31",
+                Some(Terminated),
+                None,
+                "2025-06-01",
+                T::Terminated,
+            ),
+            (
+                S::Terminated,
+                "2026-12-31",
+                None,
+                None,
+                "2025-06-01",
+                T::Terminated,
+            ),
+        ];
+        for (status, expires, ending, proposed, today, want) in cases {
+            let got = Standing::derive(
+                &institution(status, expires),
+                ending,
+                proposed.map(d),
+                d(today),
+            );
+            assert_eq!(
+                got, want,
+                "{status:?} {expires} {ending:?} {proposed:?} {today}"
+            );
+        }
+        assert_eq!(Standing::Proposed.zh(), "拟取消");
+        assert_eq!(Standing::parse("即将到期"), Ok(Standing::Expiring));
+        assert!(Standing::Suspended.in_force() && !Standing::Expired.in_force());
+        assert_eq!(Ending::of(Action::Cancel), Some(Cancelled));
+        assert_eq!(Ending::of(Action::Renew), None);
+    }
+
+    fn form() -> RegistrationForm {
+        RegistrationForm {
+            name: " 武汉市烹饪职业技能评价中心 ".into(),
+            credit_code: "91350100M000100Y43".into(),
+            kind: "社评组织".into(),
+            region_code: "420111".into(),
+            scopes: "4-03-02-01 5,4、三级\n\n4-03-02-01 5\n".into(),
+            sites: "武汉市洪山区珞喻路1号 | 60\n武汉市洪山区珞喻路3号\n".into(),
+            phone: "027-87654321".into(),
+            employee_count: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_valid_form_parses() {
+        let r = NewRegistration::parse(&form()).unwrap();
+        assert_eq!(r.name, "武汉市烹饪职业技能评价中心");
+        assert_eq!(r.kind, InstitutionKind::SocialOrg);
+        assert_eq!(r.city().as_str(), "420100");
+        let c = OccupationCode::parse("4-03-02-01").unwrap();
+        let l = |n| Level::new(n).unwrap();
+        assert_eq!(r.scopes, vec![(c, l(3)), (c, l(4)), (c, l(5))]);
+        assert_eq!(r.sites.len(), 2);
+        assert_eq!(r.sites[0].capacity, Some(60));
+        assert_eq!(r.sites[1].capacity, None);
+        assert_eq!(r.phone.as_deref(), Some("027-87654321"));
+        assert_eq!(r.employee_count, None);
+    }
+
+    #[test]
+    fn every_invalid_field_is_named() {
+        // (field set to a bad value, the field that must be reported, text in the problem)
+        type Case = (fn(&mut RegistrationForm), Field, &'static str);
+        let cases: &[Case] = &[
+            (|f| f.name = "  ".into(), Field::Name, "empty"),
+            (
+                |f| f.credit_code = "91350100M000100Y44".into(),
+                Field::CreditCode,
+                "check character",
+            ),
+            (|f| f.kind = "school".into(), Field::Kind, "school"),
+            (
+                |f| f.region_code = "420000".into(),
+                Field::RegionCode,
+                "province",
+            ),
+            (
+                |f| f.region_code = "42010".into(),
+                Field::RegionCode,
+                "6 digits",
+            ),
+            (|f| f.scopes = "".into(), Field::Scopes, "no occupation"),
+            (
+                |f| f.scopes = "4-03-02-01".into(),
+                Field::Scopes,
+                "no level",
+            ),
+            (|f| f.scopes = "4-03-02-01 6".into(), Field::Scopes, "\"6\""),
+            (|f| f.scopes = "4-3-2-1 5".into(), Field::Scopes, "line 1"),
+            (
+                |f| f.scopes = "4-03-02-01 5\n8-99-99-99 5".into(),
+                Field::Scopes,
+                "line 2",
+            ),
+            (|f| f.sites = " \n ".into(), Field::Sites, "no site"),
+            (|f| f.sites = "武汉市 | many".into(), Field::Sites, "many"),
+            (|f| f.sites = " | 40".into(), Field::Sites, "empty"),
+            (|f| f.phone = "12345".into(), Field::Phone, "5 digits"),
+            (
+                |f| f.phone = "027-8765432x".into(),
+                Field::Phone,
+                "character x",
+            ),
+            (
+                |f| f.employee_count = "-3".into(),
+                Field::EmployeeCount,
+                "-3",
+            ),
+        ];
+        for (i, (set, field, text)) in cases.iter().enumerate() {
+            let mut f = form();
+            set(&mut f);
+            let errors = NewRegistration::parse(&f).expect_err(&format!("case {i}"));
+            assert_eq!(errors.0.len(), 1, "case {i}: {errors}");
+            let e = &errors.0[0];
+            assert_eq!(e.field, *field, "case {i}: {errors}");
+            assert!(e.problem.contains(text), "case {i}: {errors}");
+            assert!(!e.expected.is_empty());
+            assert!(errors.to_string().contains(field.zh()), "{errors}");
+        }
+        let all = NewRegistration::parse(&RegistrationForm::default()).unwrap_err();
+        let fields: Vec<Field> = all.0.iter().map(|e| e.field).collect();
+        for f in [
+            Field::Name,
+            Field::CreditCode,
+            Field::Kind,
+            Field::RegionCode,
+            Field::Scopes,
+            Field::Sites,
+        ] {
+            assert!(fields.contains(&f), "{f:?} missing from {all}");
+        }
+        assert!(all.of(Field::Phone).next().is_none());
+    }
+
+    #[test]
+    fn special_assessment_projects_need_not_be_in_the_catalogue() {
+        let mut f = form();
+        f.kind = "special".into();
+        f.scopes = "8-99-99-99 5".into();
+        assert!(NewRegistration::parse(&f).is_ok());
+    }
+
+    #[test]
+    fn basic_information_and_sites_parse() {
+        let b = BasicInfo::parse(&BasicForm {
+            name: "新名称".into(),
+            phone: "".into(),
+            employee_count: "120".into(),
+        })
+        .unwrap();
+        assert_eq!((b.phone, b.employee_count), (None, Some(120)));
+        let e = BasicInfo::parse(&BasicForm::default()).unwrap_err();
+        assert_eq!(e.0[0].field, Field::Name);
+        let s = NewSite::parse("武汉市江岸区解放大道1号", "30").unwrap();
+        assert_eq!(
+            (s.address.as_str(), s.capacity),
+            ("武汉市江岸区解放大道1号", Some(30))
+        );
+        assert!(NewSite::parse("a\nb", "").is_err());
+        assert!(NewSite::parse("", "").is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! 首页: counts, findings by guide item and severity, by city (on the
+//! province's map where its geometry is embedded), by month, and what needs
+//! attention today.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::Result;
+use crate::view::{Chrome, TableView, render};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use domain::access::Permission;
+use domain::enums::{RegistrationStatus, Severity};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub chrome: Chrome,
+    pub cards: Vec<(String, String, String)>,
+    pub data: String,
+    pub show_findings: bool,
+    pub run: String,
+    pub open_grave: u64,
+    pub expiring: TableView,
+}
+
+/// `GET /`.
+pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response> {
+    let today = st.now().date();
+    let d = st.store.dashboard(caller.scope(), today).await?;
+    let regions = st.store.regions().await?;
+    let name_of = |code: &str| {
+        regions
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or_else(|| code.to_string(), |(_, n)| n.clone())
+    };
+    let show_findings = caller.role().may(Permission::ViewFindings);
+    let total: u64 = d.institutions.iter().map(|(_, n)| n).sum();
+    let mut cards: Vec<(String, String, String)> =
+        vec![("备案机构".into(), total.to_string(), "/institutions".into())];
+    for (code, n) in &d.institutions {
+        let label = RegistrationStatus::parse(code).map_or(code.as_str(), |s| s.zh());
+        cards.push((
+            format!("其中{label}"),
+            n.to_string(),
+            format!("/institutions?status={code}"),
+        ));
+    }
+    cards.push((
+        "评价批次".into(),
+        d.batches.to_string(),
+        "/activities".into(),
+    ));
+    cards.push((
+        "报名人次".into(),
+        d.enrollments.to_string(),
+        "/activities".into(),
+    ));
+    cards.push((
+        "证书".into(),
+        d.certificates.to_string(),
+        "/certificates".into(),
+    ));
+    let open = |s: Severity| {
+        d.open
+            .iter()
+            .find(|(c, _)| c == s.code())
+            .map_or(0, |(_, n)| *n)
+    };
+    if show_findings {
+        for s in [Severity::Grave, Severity::Serious, Severity::General] {
+            cards.push((
+                format!("待核实预警·{}", s.zh()),
+                open(s).to_string(),
+                format!("/findings?status=open&severity={}", s.code()),
+            ));
+        }
+    }
+    let province = d
+        .by_city
+        .first()
+        .map(|(c, _)| c[..2].to_string())
+        .or_else(|| match caller.scope() {
+            domain::access::DataScope::Region(r) => Some(r.as_str()[..2].to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let items: Vec<serde_json::Value> = (1..=15u8)
+        .map(|i| {
+            let n = |s: Severity| {
+                d.by_item
+                    .iter()
+                    .find(|(it, c, _)| *it == i && c == s.code())
+                    .map_or(0, |(_, _, n)| *n)
+            };
+            serde_json::json!({
+                "item": format!("第{i}项"),
+                "name": screen::risk::ITEM_NAMES[usize::from(i) - 1],
+                "general": n(Severity::General),
+                "serious": n(Severity::Serious),
+                "grave": n(Severity::Grave),
+            })
+        })
+        .collect();
+    let data = serde_json::json!({
+        "findings": show_findings,
+        "items": items,
+        "cities": d.by_city.iter().map(|(c, n)| serde_json::json!({"code": c, "name": name_of(c), "value": n})).collect::<Vec<_>>(),
+        "months": d.by_month.iter().map(|(m, b, f)| serde_json::json!({"month": m, "batches": b, "findings": f})).collect::<Vec<_>>(),
+        "map": if crate::assets::has_map(&province) { format!("/assets/geo/{province}.json") } else { String::new() },
+    });
+    let run = d.run.map_or_else(
+        || "尚未筛查".to_string(),
+        |(id, at, as_of, n, new)| {
+            format!("第 {id} 次筛查：{at} 完成，数据截止 {as_of}，预警 {n} 条（新增 {new} 条）")
+        },
+    );
+    render(&HomePage {
+        chrome: Chrome::new(&caller, "首页", "/"),
+        cards,
+        data: data.to_string().replace('<', "\\u003c"),
+        show_findings,
+        run,
+        open_grave: open(Severity::Grave),
+        expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]),
+    })
+}

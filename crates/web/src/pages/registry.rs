@@ -1,0 +1,367 @@
+//! 备案管理 in the browser: the registration form, changes, renewal and
+//! cancellation of one institution, and its change history. The rules are
+//! `domain::registration`'s, applied by `store::registry` in one transaction
+//! per change; this module parses forms and says in Chinese what was refused.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{Error, Result};
+use crate::view::{Chrome, TableView, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use domain::enums::InstitutionKind;
+use domain::ids::{InstitutionId, SiteId};
+use domain::registration::{
+    BasicForm, BasicInfo, FormErrors, NewRegistration, NewSite, Refusal, RegistrationForm,
+};
+use domain::{Level, OccupationCode};
+use serde::Deserialize;
+use store::browse::Grid;
+
+/// A rule's refusal, in Chinese, with the article it applies.
+pub fn refusal_zh(r: &Refusal) -> String {
+    match r {
+        Refusal::RenewalNotYetOpen {
+            expires_on,
+            opens_on,
+        } => format!(
+            "尚未到延续申请期：有效期至 {expires_on}，应于 {opens_on} 起（有效期满前 3 个月内）申请延续（第二十条）"
+        ),
+        Refusal::Expired { expires_on } => {
+            format!("备案已于 {expires_on} 到期，已自动取消备案资质（第二十条），只能重新申请备案")
+        }
+        Refusal::Barred {
+            cancelled_on,
+            reapply_from,
+        } => format!(
+            "该统一社会信用代码的备案已于 {cancelled_on} 被取消，{reapply_from} 前不得再申报备案（第二十一条：三年内不允许再申报备案）"
+        ),
+        Refusal::AlreadyRegistered {
+            credit_code,
+            institution_id,
+        } => {
+            format!("统一社会信用代码 {credit_code} 已备案为机构 {institution_id}")
+        }
+        Refusal::SocialOrgLimit {
+            city,
+            occupation,
+            institutions,
+        } => format!(
+            "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}（{}），每个市州每个职业不超过 3 家",
+            institutions.len(),
+            institutions.join("、")
+        ),
+        Refusal::NotPossible { standing, action } => {
+            format!("当前备案状态为“{}”，不能办理（{action}）", standing.zh())
+        }
+        Refusal::AlreadyProposed { since } => format!("已于 {since} 提出拟取消并公示中"),
+        Refusal::NoProposal => "没有待决的拟取消：第二十一条规定经公示后方可取消".into(),
+        Refusal::ReasonRequired => "请填写理由".into(),
+        Refusal::ScopeExists { occupation, level } => {
+            format!("职业 {occupation} {} 已在备案范围内", level.grade_name())
+        }
+        Refusal::NoSuchScope { occupation, level } => {
+            format!(
+                "职业 {occupation} {} 不在当前备案范围内",
+                level.grade_name()
+            )
+        }
+        Refusal::NoSuchSite { site_id } => format!("场所 {site_id} 不是本机构的在用考核场所"),
+        Refusal::NothingChanged => "没有变化：填写的值与当前相同".into(),
+        Refusal::NoIdLeft { city } => format!("{city} 的机构编码已用完"),
+    }
+}
+
+/// A form's field errors in Chinese, one per line.
+fn form_errors_zh(e: &FormErrors) -> Vec<String> {
+    e.0.iter()
+        .map(|f| format!("{}：{}（应为：{}）", f.field.zh(), f.problem, f.expected))
+        .collect()
+}
+
+/// A store error as the page shows it.
+fn store_error(e: store::Error) -> Error {
+    match e {
+        store::Error::Refused { reason } => {
+            Error::BadRequest(format!("不予办理：{}", refusal_zh(&reason)))
+        }
+        store::Error::NoSuchInstitution(id) => {
+            Error::NotFound(format!("机构 {id} 不存在或不在您的管辖范围内"))
+        }
+        store::Error::Forbidden(_) => Error::NotFound("机构不存在或不在您的管辖范围内".into()),
+        other => Error::Store(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    pub chrome: Chrome,
+    pub form: RegistrationForm,
+    pub errors: Vec<String>,
+    pub kinds: Vec<(String, String)>,
+}
+
+/// `GET /institutions/new`.
+pub async fn new_form(caller: Caller) -> Result<Response> {
+    render(&RegisterPage {
+        chrome: Chrome::new(&caller, "机构备案", "/institutions"),
+        form: RegistrationForm::default(),
+        errors: Vec::new(),
+        kinds: crate::view::choices(
+            InstitutionKind::ALL,
+            InstitutionKind::code,
+            InstitutionKind::zh,
+        ),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    pub _csrf: String,
+    #[serde(flatten)]
+    pub form: RegistrationForm,
+}
+
+/// `POST /institutions`: a new registration, or the form again with what to fix.
+pub async fn register(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<RegisterForm>,
+) -> Result<Response> {
+    caller.check_csrf(&f._csrf)?;
+    let again = |errors: Vec<String>| {
+        render(&RegisterPage {
+            chrome: Chrome::new(&caller, "机构备案", "/institutions"),
+            form: f.form.clone(),
+            errors,
+            kinds: crate::view::choices(
+                InstitutionKind::ALL,
+                InstitutionKind::code,
+                InstitutionKind::zh,
+            ),
+        })
+        .map(|mut r| {
+            *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+            r
+        })
+    };
+    let new = match NewRegistration::parse(&f.form) {
+        Ok(n) => n,
+        Err(e) => return again(form_errors_zh(&e)),
+    };
+    let today = st.now().date();
+    match st
+        .store
+        .register(caller.scope(), &caller.principal().username, &new, today)
+        .await
+    {
+        Ok(id) => {
+            caller
+                .log(&st, "registry", &format!("备案 {id} {}", new.name))
+                .await?;
+            Ok(Redirect::to(&format!("/institutions/{id}")).into_response())
+        }
+        Err(store::Error::Refused { reason }) => {
+            again(vec![format!("不予备案：{}", refusal_zh(&reason))])
+        }
+        Err(store::Error::Forbidden(_)) => again(vec![format!(
+            "所在地区 {} 不在您的管辖范围内",
+            new.region_code
+        )]),
+        Err(e) => Err(Error::Store(e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    pub _csrf: String,
+    pub action: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub occupation_code: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub site_id: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn occupation_level(f: &ChangeForm) -> Result<(OccupationCode, Level)> {
+    let o = OccupationCode::parse(&f.occupation_code).map_err(|e| {
+        Error::BadRequest(format!(
+            "职业编码（字段 occupation_code）“{}”无效：{e}；应为 2022 大典编码，如 4-01-02-01",
+            f.occupation_code
+        ))
+    })?;
+    let l = Level::parse(&f.level).map_err(|_| {
+        Error::BadRequest(format!(
+            "等级（字段 level）“{}”无效：应为 1–5 或 五级/初级工 … 一级/高级技师",
+            f.level
+        ))
+    })?;
+    Ok((o, l))
+}
+
+/// `POST /institutions/{id}/registry`: one change of a registration.
+pub async fn change(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form<ChangeForm>,
+) -> Result<Response> {
+    caller.check_csrf(&f._csrf)?;
+    let inst =
+        InstitutionId::parse(&id).map_err(|_| Error::NotFound(format!("机构 {id} 不存在")))?;
+    let today = st.now().date();
+    let by = caller.principal().username.clone();
+    let scope = caller.scope();
+    let s = &st.store;
+    let done = match f.action.as_str() {
+        "renew" => s
+            .renew(scope, &by, &inst, today)
+            .await
+            .map(|d| format!("延续备案，有效期至 {d}")),
+        "change_basic" => {
+            let current = s
+                .registration(scope, &inst, today)
+                .await
+                .map_err(store_error)?;
+            let old = BasicInfo::of(&current.institution);
+            let form = BasicForm {
+                name: if f.name.trim().is_empty() {
+                    old.name.clone()
+                } else {
+                    f.name.clone()
+                },
+                phone: if f.phone.trim().is_empty() {
+                    old.phone.clone().unwrap_or_default()
+                } else {
+                    f.phone.clone()
+                },
+                employee_count: old
+                    .employee_count
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+            };
+            let info = BasicInfo::parse(&form)
+                .map_err(|e| Error::BadRequest(form_errors_zh(&e).join("；")))?;
+            s.change_basic(scope, &by, &inst, &info, &f.reason, today)
+                .await
+                .map(|_| "变更基本信息".to_string())
+        }
+        "add_scope" => {
+            let (o, l) = occupation_level(&f)?;
+            s.add_scope(scope, &by, &inst, &[(o, l)], &f.reason, today)
+                .await
+                .map(|_| format!("增加备案范围 {o} {}", l.grade_name()))
+        }
+        "remove_scope" => {
+            let (o, l) = occupation_level(&f)?;
+            s.remove_scope(scope, &by, &inst, &[(o, l)], &f.reason, today)
+                .await
+                .map(|_| format!("减少备案范围 {o} {}", l.grade_name()))
+        }
+        "add_site" => {
+            let site = NewSite::parse(&f.address, "")
+                .map_err(|e| Error::BadRequest(form_errors_zh(&e).join("；")))?;
+            s.add_site(scope, &by, &inst, &site, &f.reason, today)
+                .await
+                .map(|sid| format!("增加考核场所 {sid}"))
+        }
+        "revoke_site" => {
+            let sid = SiteId::parse(f.site_id.trim()).map_err(|_| {
+                Error::BadRequest(format!(
+                    "场所编码（字段 site_id）“{}”无效：请填写本机构在用考核场所的编码",
+                    f.site_id
+                ))
+            })?;
+            s.revoke_site(scope, &by, &inst, &sid, &f.reason, today)
+                .await
+                .map(|_| format!("撤销考核场所 {sid}"))
+        }
+        "withdraw_proposal" => s
+            .withdraw_proposal(scope, &by, &inst, &f.reason, today)
+            .await
+            .map(|_| "撤回拟取消".to_string()),
+        "cancel" => s
+            .cancel(scope, &by, &inst, &f.reason, today)
+            .await
+            .map(|_| "取消备案".to_string()),
+        other => {
+            return Err(Error::BadRequest(format!(
+                "操作（字段 action）“{other}”无效：应为 renew、change_basic、add_scope、remove_scope、add_site、revoke_site、withdraw_proposal 或 cancel"
+            )));
+        }
+    };
+    let what = done.map_err(store_error)?;
+    caller.log(&st, "registry", &format!("{id} {what}")).await?;
+    Ok(Redirect::to(&format!("/institutions/{id}#history")).into_response())
+}
+
+/// The registration history table and the standing label of an institution
+/// (already known to be in scope).
+pub async fn history_and_standing(
+    st: &AppState,
+    caller: &Caller,
+    id: &str,
+    today: NaiveDate,
+) -> Result<(TableView, String)> {
+    let Ok(inst) = InstitutionId::parse(id) else {
+        return Ok((TableView::default(), String::new()));
+    };
+    let events = st
+        .store
+        .history(caller.scope(), &inst)
+        .await
+        .map_err(store_error)?;
+    let standing = st
+        .store
+        .standing(caller.scope(), &inst, today)
+        .await
+        .map_err(store_error)?;
+    let grid = Grid {
+        columns: vec![
+            "at",
+            "username",
+            "action",
+            "reason",
+            "old_value",
+            "new_value",
+        ],
+        rows: events
+            .iter()
+            .rev()
+            .map(|e| {
+                vec![
+                    Some(e.at.format("%Y-%m-%d %H:%M").to_string()),
+                    e.by_user.clone(),
+                    Some(e.action.zh().to_string()),
+                    e.reason.clone(),
+                    e.before.as_ref().map(|j| j.to_string()),
+                    e.after.as_ref().map(|j| j.to_string()),
+                ]
+            })
+            .collect(),
+        total: events.len() as u64,
+    };
+    Ok((
+        TableView::of(
+            &grid,
+            &[],
+            &[("action", "变更事项"), ("username", "经办人")],
+        ),
+        standing.zh().to_string(),
+    ))
+}

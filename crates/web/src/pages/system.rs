@@ -1,0 +1,347 @@
+//! 系统管理: accounts (created within one's own scope), 行政区划 (region names),
+//! the rulebook in force, and the operation log.
+
+use super::{Params, is_export, paging};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{Error, Result};
+use crate::export;
+use crate::view::{Chrome, ListPage, Pager, TableView, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::RegionCode;
+use domain::access::{Permission, Role};
+use domain::ids::InstitutionId;
+use domain::rulebook::Rulebook;
+use serde::Deserialize;
+use store::accounts::NewAccount;
+use store::browse::Grid;
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+pub struct AccountsPage {
+    pub chrome: Chrome,
+    pub table: TableView,
+    pub pager: Pager,
+    pub roles: Vec<(String, String)>,
+    pub message: Option<(bool, String)>,
+}
+
+async fn accounts_page(
+    st: &AppState,
+    caller: &Caller,
+    q: &Params,
+    message: Option<(bool, String)>,
+) -> Result<Response> {
+    let p = paging(q);
+    let grid = st.store.account_list(caller.scope(), p).await?;
+    let table = TableView::of(&grid, &[], &[]);
+    if is_export(q) {
+        caller.log(st, "export", "账号列表").await?;
+        return export::xlsx("账号列表", &table);
+    }
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| caller.role() == Role::Admin || **r != Role::Admin)
+        .map(|r| (r.code().to_string(), r.zh().to_string()))
+        .collect();
+    let mut r = render(&AccountsPage {
+        chrome: Chrome::new(caller, "账号管理", "/system/accounts"),
+        table,
+        pager: Pager::new("/system/accounts", q, p, grid.total),
+        roles,
+        message: message.clone(),
+    })?;
+    if matches!(message, Some((false, _))) {
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
+/// `GET /system/accounts`.
+pub async fn accounts(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<Params>,
+) -> Result<Response> {
+    accounts_page(&st, &caller, &q, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    pub _csrf: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    #[serde(default)]
+    pub region_code: String,
+    #[serde(default)]
+    pub institution_id: String,
+    pub password: String,
+}
+
+/// `POST /system/accounts`: creates an account inside the caller's scope.
+pub async fn create_account(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<AccountForm>,
+) -> Result<Response> {
+    caller.check_csrf(&f._csrf)?;
+    let fail = |m: String| Some((false, m));
+    let role = match Role::parse(&f.role) {
+        Ok(r) => r,
+        Err(_) => {
+            return accounts_page(
+                &st,
+                &caller,
+                &Vec::new(),
+                fail(format!("角色（字段 role）“{}”无效", f.role)),
+            )
+            .await;
+        }
+    };
+    let region = match f.region_code.trim() {
+        "" => None,
+        r => match RegionCode::parse(r) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                return accounts_page(
+                    &st,
+                    &caller,
+                    &Vec::new(),
+                    fail(format!("地区代码（字段 region_code）“{r}”无效：{e}")),
+                )
+                .await;
+            }
+        },
+    };
+    let institution = match f.institution_id.trim() {
+        "" => None,
+        i => match InstitutionId::parse(i) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                return accounts_page(
+                    &st,
+                    &caller,
+                    &Vec::new(),
+                    fail(format!("机构编码（字段 institution_id）“{i}”无效：{e}")),
+                )
+                .await;
+            }
+        },
+    };
+    let new = NewAccount {
+        username: f.username.trim().to_string(),
+        display_name: f.display_name.trim().to_string(),
+        role,
+        region,
+        institution,
+        password: f.password.clone(),
+    };
+    match st
+        .store
+        .create_account(Some(caller.principal()), &new, st.now())
+        .await
+    {
+        Ok(_) => {
+            accounts_page(
+                &st,
+                &caller,
+                &Vec::new(),
+                Some((
+                    true,
+                    format!("已创建账号 {}（{}）", new.username, role.zh()),
+                )),
+            )
+            .await
+        }
+        Err(store::Error::Account(m)) | Err(store::Error::Forbidden(m)) => {
+            accounts_page(&st, &caller, &Vec::new(), fail(format!("未创建：{m}"))).await
+        }
+        Err(e) => Err(Error::Store(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "regions.html")]
+pub struct RegionsPage {
+    pub chrome: Chrome,
+    pub table: TableView,
+    pub can_edit: bool,
+}
+
+/// `GET /system/regions`: region names with the institutions registered in each.
+pub async fn regions(State(st): State<AppState>, caller: Caller) -> Result<Response> {
+    let names = st.store.regions().await?;
+    let counts = st.store.institutions_per_region(caller.scope()).await?;
+    let mut codes: std::collections::BTreeMap<String, (Option<String>, u64)> =
+        std::collections::BTreeMap::new();
+    for (c, n) in &names {
+        let in_scope = match caller.scope() {
+            domain::access::DataScope::Region(r) => {
+                RegionCode::parse(c).is_ok_and(|rc| r.contains(&rc) || rc.contains(r))
+            }
+            _ => true,
+        };
+        if in_scope {
+            codes.entry(c.clone()).or_default().0 = Some(n.clone());
+        }
+    }
+    for (c, n) in &counts {
+        codes.entry(c.clone()).or_default().1 = *n;
+    }
+    let grid = Grid {
+        columns: vec!["region_code", "region_name", "institution_count"],
+        rows: codes
+            .iter()
+            .map(|(c, (n, k))| vec![Some(c.clone()), n.clone(), Some(k.to_string())])
+            .collect(),
+        total: codes.len() as u64,
+    };
+    render(&RegionsPage {
+        chrome: Chrome::new(&caller, "行政区划", "/system/regions"),
+        table: TableView::of(&grid, &[], &[("institution_count", "备案机构数")]),
+        can_edit: caller.role().may(Permission::ManageRegions),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RegionsForm {
+    #[serde(default)]
+    pub _csrf: String,
+    /// One region per line: code and name.
+    pub lines: String,
+}
+
+/// `POST /system/regions`: adds or renames regions ("420100 武汉市", one per line).
+pub async fn set_regions(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<RegionsForm>,
+) -> Result<Response> {
+    caller.check_csrf(&f._csrf)?;
+    let mut regions = Vec::new();
+    for (i, line) in f
+        .lines
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let (code, name) = line
+            .trim()
+            .split_once(|c: char| c.is_whitespace() || c == ',')
+            .ok_or_else(|| {
+                Error::BadRequest(format!(
+                    "第 {} 行“{line}”：应为“代码 名称”，如 420100 武汉市",
+                    i + 1
+                ))
+            })?;
+        let code = RegionCode::parse(code.trim()).map_err(|e| {
+            Error::BadRequest(format!("第 {} 行：地区代码“{code}”无效：{e}", i + 1))
+        })?;
+        regions.push((code, name.trim().to_string()));
+    }
+    st.store.set_regions(&regions).await?;
+    caller
+        .log(&st, "set_regions", &format!("{} 个地区", regions.len()))
+        .await?;
+    Ok(Redirect::to("/system/regions").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "rulebook.html")]
+pub struct RulebookPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub names: Vec<String>,
+    pub current: String,
+    pub table: TableView,
+}
+
+/// `GET /system/rulebook?name=…`: every rule with its guide item, severity,
+/// disposition and legal basis under a rulebook (the latest run's by default).
+pub async fn rulebook(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<Params>,
+) -> Result<Response> {
+    let name = match super::param(&q, "name") {
+        Some(n) => n,
+        None => st
+            .store
+            .latest_rulebook()
+            .await?
+            .unwrap_or_else(|| "national".into()),
+    };
+    let book = Rulebook::builtin(&name)
+        .map_err(|e| Error::BadRequest(format!("规则手册“{name}”不存在：{e}")))?;
+    let grid = Grid {
+        columns: vec![
+            "rule_id",
+            "rule",
+            "item",
+            "severity",
+            "disposition",
+            "basis",
+            "text",
+        ],
+        rows: book
+            .entries()
+            .map(|e| {
+                vec![
+                    Some(e.kind.id().to_string()),
+                    Some(e.kind.id().to_string()),
+                    Some(e.item.to_string()),
+                    Some(e.severity.code().to_string()),
+                    Some(e.disposition.code().to_string()),
+                    Some(e.basis.clone()),
+                    e.text.clone(),
+                ]
+            })
+            .collect(),
+        total: 0,
+    };
+    render(&RulebookPage {
+        chrome: Chrome::new(&caller, "规则手册", "/system/rulebook"),
+        title: book.title.clone(),
+        names: Rulebook::names().into_iter().map(String::from).collect(),
+        current: name,
+        table: TableView::of(
+            &grid,
+            &[],
+            &[
+                ("rule_id", "规则编号"),
+                ("rule", "规则名称"),
+                ("basis", "法律依据"),
+                ("text", "条文"),
+            ],
+        ),
+    })
+}
+
+/// `GET /system/log`.
+pub async fn log(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<Params>,
+) -> Result<Response> {
+    let p = paging(&q);
+    let grid = st.store.operation_log_grid(p).await?;
+    let table = TableView::of(&grid, &[], &[]);
+    if is_export(&q) {
+        caller.log(&st, "export", "操作日志").await?;
+        return export::xlsx("操作日志", &table);
+    }
+    render(&ListPage {
+        chrome: Chrome::new(&caller, "操作日志", "/system/log"),
+        action: "/system/log".into(),
+        filters: Vec::new(),
+        pager: Pager::new("/system/log", &q, p, grid.total),
+        table,
+        buttons: Vec::new(),
+        note: Some("登录、写操作、导出和查看完整身份证号均记入日志，日志不可修改或删除".into()),
+    })
+}

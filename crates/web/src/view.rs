@@ -1,0 +1,574 @@
+//! What every page shares: the frame (left menu, user, CSRF token), tables built
+//! from store grids with labels, links and masking decided by column name, the
+//! pager, and the login and error pages.
+//!
+//! Masking (个人信息保护): a column named `id_number` or `candidate_id` is shown
+//! as `110105********002X`, one named `phone` as `138****5678`, in every table
+//! and every export; the full ID number is shown only by the certificate
+//! lookup's logged 查看完整 action.
+
+use crate::auth::Caller;
+use crate::error::Result;
+use crate::routes::{MENU, path_allowed};
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use domain::enums::*;
+use domain::finding::FindingKind;
+use store::browse::Grid;
+
+/// Renders a template as an HTML response.
+pub fn render<T: Template>(t: &T) -> Result<Response> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// One entry of the left menu.
+#[derive(Debug, Clone)]
+pub struct MenuItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+}
+
+/// The frame around every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub title: String,
+    pub user: String,
+    pub role: &'static str,
+    pub scope: String,
+    pub csrf: String,
+    pub menu: Vec<MenuItem>,
+}
+
+impl Chrome {
+    /// The frame for `caller` on the page under menu entry `active`.
+    pub fn new(caller: &Caller, title: impl Into<String>, active: &str) -> Chrome {
+        let p = caller.principal();
+        let scope = match &p.scope {
+            domain::access::DataScope::Everything => "全省（系统）".to_string(),
+            domain::access::DataScope::Region(r) => format!("辖区 {r}"),
+            domain::access::DataScope::Institution(i) => format!("机构 {i}"),
+        };
+        Chrome {
+            title: title.into(),
+            user: p.display_name.clone(),
+            role: p.role.zh(),
+            scope,
+            csrf: caller.session.csrf.clone(),
+            menu: MENU
+                .iter()
+                .filter(|(_, href)| path_allowed(caller.role(), href))
+                .map(|&(label, href)| MenuItem {
+                    label,
+                    href,
+                    active: href == active,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One cell of a rendered table.
+#[derive(Debug, Clone, Default)]
+pub struct CellView {
+    pub text: String,
+    pub href: Option<String>,
+    /// A CSS class (severity colours, status badges), or empty.
+    pub class: &'static str,
+}
+
+/// A table ready for the template.
+#[derive(Debug, Clone, Default)]
+pub struct TableView {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<CellView>>,
+    pub total: u64,
+}
+
+impl TableView {
+    /// The table of `grid`, columns labelled and rendered by name; `hidden`
+    /// columns are left out, `labels` override the default labels.
+    pub fn of(grid: &Grid, hidden: &[&str], labels: &[(&str, &str)]) -> TableView {
+        let shown: Vec<usize> = (0..grid.columns.len())
+            .filter(|&i| !hidden.contains(&grid.columns[i]))
+            .collect();
+        TableView {
+            headers: shown
+                .iter()
+                .map(|&i| {
+                    let c = grid.columns[i];
+                    labels
+                        .iter()
+                        .find(|(n, _)| *n == c)
+                        .map_or_else(|| label(c).to_string(), |(_, l)| (*l).to_string())
+                })
+                .collect(),
+            rows: grid
+                .rows
+                .iter()
+                .map(|r| {
+                    shown
+                        .iter()
+                        .map(|&i| cell(grid.columns[i], r[i].as_deref()))
+                        .collect()
+                })
+                .collect(),
+            total: grid.total,
+        }
+    }
+}
+
+/// The first row of a grid as (label, shown value) pairs, for detail headers;
+/// `hidden` columns are left out.
+pub fn fields(grid: &Grid, hidden: &[&str]) -> Vec<(String, CellView)> {
+    grid.first()
+        .into_iter()
+        .filter(|(c, _)| !hidden.contains(c))
+        .map(|(c, v)| (label(c).to_string(), cell(c, v)))
+        .collect()
+}
+
+/// The label of a column.
+pub fn label(column: &str) -> &'static str {
+    match column {
+        "institution_id" => "机构编码",
+        "name" => "名称",
+        "credit_code" => "统一社会信用代码",
+        "kind" => "机构类型",
+        "region_code" => "地区代码",
+        "region_name" => "所在地区",
+        "status" => "备案状态",
+        "registered_on" => "备案日期",
+        "expires_on" => "有效期至",
+        "status_since" => "状态起始",
+        "employee_count" => "职工人数",
+        "phone" => "联系电话",
+        "risk_rank" => "风险排名",
+        "risk_worst" => "最高严重程度",
+        "risk_findings" => "预警数",
+        "occupation_code" => "职业(工种)",
+        "occupation_name" => "职业名称",
+        "level" => "等级",
+        "max_level" => "最高等级",
+        "valid_from" => "起始日期",
+        "valid_to" => "截止日期",
+        "site_id" => "场所编码",
+        "address" => "地址",
+        "capacity" => "容纳人数",
+        "revoked_on" => "撤销日期",
+        "relation" => "关联关系",
+        "person_id" => "人员编号",
+        "id_number" => "身份证号",
+        "person_role" => "人员类别",
+        "batch_id" => "批次号",
+        "start_at" => "开始时间",
+        "end_at" => "结束时间",
+        "enrolled" => "报名人数",
+        "certified" => "发证人数",
+        "filed_at" => "报备时间",
+        "internal_supervisor_id" => "内部督导员",
+        "supervision_record_at" => "督导记录时间",
+        "subject" => "科目",
+        "paper_drawn" => "抽取试卷",
+        "paper_used" => "使用试卷",
+        "duty" => "职责",
+        "field" => "变更项",
+        "old_value" => "原值",
+        "new_value" => "新值",
+        "changed_at" => "变更时间",
+        "reported_at" => "报告时间",
+        "candidate_id" => "身份证号",
+        "education" => "学历",
+        "work_years" => "工作年限",
+        "prior_cert_no" => "原证书编号",
+        "theory" => "理论成绩",
+        "skill" => "技能成绩",
+        "result" => "评价结果",
+        "cert_no" => "证书编号",
+        "finding_id" => "预警编号",
+        "item" => "指引条目",
+        "severity" => "严重程度",
+        "rule" => "规则",
+        "finding_status" => "处理状态",
+        "message" => "预警内容",
+        "decided_on" => "决定日期",
+        "disposition" => "处理方式",
+        "complaint_id" => "投诉编号",
+        "received_on" => "受理日期",
+        "channel" => "渠道",
+        "summary" => "摘要",
+        "verified" => "核实结果",
+        "at_fault" => "机构有责",
+        "captured_on" => "发现日期",
+        "text" => "宣传内容",
+        "proposal" => "建议处理",
+        "general" => "一般",
+        "serious" => "严重",
+        "grave" => "特别严重",
+        "score" => "风险分",
+        "cert_ref" => "记录号",
+        "issued_on" => "发证日期",
+        "cert_status" => "证书状态",
+        "log_id" => "序号",
+        "at" => "时间",
+        "username" => "用户名",
+        "action" => "操作",
+        "target" => "对象",
+        "detail" => "详情",
+        "client" => "来源地址",
+        "account_id" => "账号编号",
+        "display_name" => "姓名",
+        "role" => "角色",
+        "failed_logins" => "连续失败",
+        "locked_until" => "锁定至",
+        "disabled" => "已停用",
+        "created_at" => "创建时间",
+        "marked_at" => "时间",
+        "reason" => "理由",
+        "marked_by" => "处理人",
+        "per_item" => "各条目预警数",
+        _ => "（未命名）",
+    }
+}
+
+/// An ID number as shown by default: `110105********002X`.
+pub fn mask_id(v: &str) -> String {
+    screen::output::mask_candidate(v)
+}
+
+/// A phone number as shown by default: mobile `138****5678`, landline
+/// `027-8****321` (area code and the last 3 digits kept).
+pub fn mask_phone(v: &str) -> String {
+    let c: Vec<char> = v.chars().collect();
+    if c.len() == 11 && c.iter().all(char::is_ascii_digit) {
+        return format!(
+            "{}****{}",
+            c[..3].iter().collect::<String>(),
+            c[7..].iter().collect::<String>()
+        );
+    }
+    let (head, tail) = match v.split_once('-') {
+        Some((a, b)) => (format!("{a}-"), b.chars().collect::<Vec<char>>()),
+        None => (String::new(), c),
+    };
+    if tail.len() <= 4 {
+        return format!("{head}{}", "*".repeat(tail.len()));
+    }
+    format!(
+        "{head}{}{}{}",
+        tail[0],
+        "*".repeat(tail.len() - 4),
+        tail[tail.len() - 3..].iter().collect::<String>()
+    )
+}
+
+fn severity_class(code: &str) -> &'static str {
+    match code {
+        "grave" => "sev-grave",
+        "serious" => "sev-serious",
+        "general" => "sev-general",
+        _ => "",
+    }
+}
+
+fn zh<T>(
+    parse: fn(&str) -> std::result::Result<T, domain::Error>,
+    zh: fn(T) -> &'static str,
+    v: &str,
+) -> String {
+    parse(v).map_or_else(|_| v.to_string(), |x| zh(x).to_string())
+}
+
+/// How a value of `column` is shown: Chinese labels for codes, masks for
+/// personal data, links to the detail pages.
+pub fn cell(column: &str, value: Option<&str>) -> CellView {
+    let Some(v) = value else {
+        return CellView::default();
+    };
+    let text = |t: String| CellView {
+        text: t,
+        ..CellView::default()
+    };
+    let link = |t: String, href: String| CellView {
+        text: t,
+        href: Some(href),
+        class: "",
+    };
+    match column {
+        "institution_id" => link(v.to_string(), format!("/institutions/{v}")),
+        "batch_id" => link(v.to_string(), format!("/activities/{v}")),
+        "finding_id" => link(format!("#{v}"), format!("/findings/{v}")),
+        "cert_no" | "prior_cert_no" => link(v.to_string(), format!("/certificates?cert_no={v}")),
+        "id_number" | "candidate_id" => text(mask_id(v)),
+        "phone" => text(mask_phone(v)),
+        "kind" => text(zh(InstitutionKind::parse, InstitutionKind::zh, v)),
+        "status" => CellView {
+            text: zh(RegistrationStatus::parse, RegistrationStatus::zh, v),
+            href: None,
+            class: match v {
+                "active" => "st-ok",
+                "suspended" => "st-warn",
+                _ => "st-bad",
+            },
+        },
+        "relation" => text(zh(Relation::parse, Relation::zh, v)),
+        "person_role" => text(zh(PersonRole::parse, PersonRole::zh, v)),
+        "subject" => text(zh(Subject::parse, Subject::zh, v)),
+        "duty" => text(zh(Duty::parse, Duty::zh, v)),
+        "field" => text(zh(ChangeField::parse, ChangeField::zh, v)),
+        "education" => text(zh(Education::parse, Education::zh, v)),
+        "result" => text(zh(Outcome::parse, Outcome::zh, v)),
+        "cert_status" => text(zh(CertStatus::parse, CertStatus::zh, v)),
+        "verified" => text(zh(Verified::parse, Verified::zh, v)),
+        "disposition" => text(zh(Disposition::parse, Disposition::zh, v)),
+        "severity" | "risk_worst" => CellView {
+            text: zh(Severity::parse, Severity::zh, v),
+            href: None,
+            class: severity_class(v),
+        },
+        "finding_status" => CellView {
+            text: store::Mark::parse(v).map_or_else(|| v.to_string(), |m| m.zh().to_string()),
+            href: None,
+            class: match v {
+                "confirmed" => "st-bad",
+                "dismissed" => "st-muted",
+                _ => "st-warn",
+            },
+        },
+        "rule" => {
+            text(FindingKind::from_id(v).map_or_else(|| v.to_string(), |k| k.title().to_string()))
+        }
+        "item" => text(format!("第{v}项")),
+        "level" | "max_level" => text(domain::level::Level::parse(v).map_or_else(
+            |_| v.to_string(),
+            |l| format!("{}/{}", l.grade_name(), l.title()),
+        )),
+        "occupation_code" => text(
+            domain::occupation::OccupationCode::parse(v)
+                .ok()
+                .and_then(|c| domain::occupation::catalogue().name(&c))
+                .map_or_else(|| v.to_string(), |n| format!("{v} {n}")),
+        ),
+        "role" => text(zh(domain::access::Role::parse, domain::access::Role::zh, v)),
+        "action" => text(action_zh(v).to_string()),
+        _ => text(v.to_string()),
+    }
+}
+
+/// The operation log's actions in Chinese.
+pub fn action_zh(code: &str) -> &str {
+    match code {
+        "login" => "登录",
+        "login_failed" => "登录失败",
+        "logout" => "退出",
+        "create_account" => "创建账号",
+        "unlock_account" => "解锁账号",
+        "mark_finding" => "预警处理",
+        "export" => "导出",
+        "view_id_number" => "查看完整身份证号",
+        "import" => "数据导入",
+        "screen" => "数据筛查",
+        "registry" => "备案变更",
+        "set_regions" => "维护行政区划",
+        other => other,
+    }
+}
+
+/// Paging links under a table.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// The current query with `export=xlsx` (the 导出 button).
+    pub export: String,
+}
+
+impl Pager {
+    /// Links for `path` with the request's `query` (without `page`).
+    pub fn new(
+        path: &str,
+        query: &[(String, String)],
+        paging: store::browse::Paging,
+        total: u64,
+    ) -> Pager {
+        let pages = total.div_ceil(u64::from(paging.per_page)).max(1) as u32;
+        let href = |extra: &str| {
+            let mut parts: Vec<String> = query
+                .iter()
+                .filter(|(k, v)| k != "page" && k != "export" && !v.is_empty())
+                .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+                .collect();
+            if !extra.is_empty() {
+                parts.push(extra.to_string());
+            }
+            if parts.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{}", parts.join("&"))
+            }
+        };
+        Pager {
+            total,
+            page: paging.page,
+            pages,
+            prev: (paging.page > 1).then(|| href(&format!("page={}", paging.page - 1))),
+            next: (paging.page < pages).then(|| href(&format!("page={}", paging.page + 1))),
+            export: href("export=xlsx"),
+        }
+    }
+}
+
+/// Percent-encodes a query component.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One field of a list page's filter form.
+#[derive(Debug, Clone)]
+pub struct FilterField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    /// (value, label) choices; empty for a text box.
+    pub options: Vec<(String, String)>,
+    /// `text` or `date`.
+    pub input: &'static str,
+}
+
+impl FilterField {
+    pub fn text(name: &'static str, label: &'static str, value: &Option<String>) -> FilterField {
+        FilterField {
+            name,
+            label,
+            value: value.clone().unwrap_or_default(),
+            options: Vec::new(),
+            input: "text",
+        }
+    }
+
+    pub fn date(name: &'static str, label: &'static str, value: &Option<String>) -> FilterField {
+        FilterField {
+            input: "date",
+            ..FilterField::text(name, label, value)
+        }
+    }
+
+    pub fn select(
+        name: &'static str,
+        label: &'static str,
+        value: &Option<String>,
+        options: Vec<(String, String)>,
+    ) -> FilterField {
+        let mut all = vec![(String::new(), "全部".to_string())];
+        all.extend(options);
+        FilterField {
+            options: all,
+            ..FilterField::text(name, label, value)
+        }
+    }
+}
+
+/// The choices of a closed vocabulary, for a select box.
+pub fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    zh: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&x| (code(x).to_string(), zh(x).to_string()))
+        .collect()
+}
+
+/// A list page: title, filter form, table, pager, 导出 and extra buttons.
+#[derive(Template)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub chrome: Chrome,
+    pub action: String,
+    pub filters: Vec<FilterField>,
+    pub table: TableView,
+    pub pager: Pager,
+    /// (label, href) buttons above the table.
+    pub buttons: Vec<(String, String)>,
+    pub note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub message: Option<String>,
+    pub username: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personal_numbers_are_masked() {
+        assert_eq!(mask_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("027-87654321"), "027-8****321");
+        assert_eq!(
+            cell("candidate_id", Some("11010519491231002X")).text,
+            "110105********002X"
+        );
+        assert_eq!(
+            cell("id_number", Some("11010519491231002X")).text,
+            "110105********002X"
+        );
+        assert_eq!(cell("phone", Some("13812345678")).text, "138****5678");
+    }
+
+    #[test]
+    fn codes_are_shown_in_chinese_with_links() {
+        assert_eq!(cell("kind", Some("social_org")).text, "社会培训评价组织");
+        assert_eq!(cell("severity", Some("grave")).class, "sev-grave");
+        let c = cell("institution_id", Some("JG0001"));
+        assert_eq!(c.href.as_deref(), Some("/institutions/JG0001"));
+        assert_eq!(cell("item", Some("11")).text, "第11项");
+    }
+
+    #[test]
+    fn pager_keeps_the_filters() {
+        let q = vec![
+            ("kind".to_string(), "social_org".to_string()),
+            ("page".to_string(), "2".to_string()),
+        ];
+        let p = Pager::new(
+            "/institutions",
+            &q,
+            store::browse::Paging::new(Some(2), Some(20)),
+            45,
+        );
+        assert_eq!(p.pages, 3);
+        assert_eq!(
+            p.prev.as_deref(),
+            Some("/institutions?kind=social_org&page=1")
+        );
+        assert_eq!(
+            p.next.as_deref(),
+            Some("/institutions?kind=social_org&page=3")
+        );
+        assert_eq!(p.export, "/institutions?kind=social_org&export=xlsx");
+    }
+}

@@ -1,0 +1,546 @@
+//! Every route × every role × in and out of jurisdiction, in process.
+//!
+//! [`EXPECTED`] is the specification, written here independently of
+//! `domain::access::Role::may` and `web::routes::ROUTES`: the test fails if a
+//! route is missing from it, if a role reaches a route it should not (or cannot
+//! reach one it should), if an official reaches an institution, activity,
+//! finding or certificate outside their region, or if a list shows one.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use domain::RegionCode;
+use domain::access::{DataScope, Role};
+use domain::ids::InstitutionId;
+use http_body_util::BodyExt;
+use std::collections::BTreeMap;
+use store::accounts::NewAccount;
+use store::browse::{CertificateQuery, Paging};
+use store::{Address, Store};
+use tower::ServiceExt;
+
+use Role::*;
+
+const ALL: &[Role] = &[
+    Admin,
+    Province,
+    City,
+    District,
+    Supervisor,
+    Institution,
+    Observer,
+];
+const OFFICIALS: &[Role] = &[Province, City, District];
+const NOT_CLERK: &[Role] = &[Admin, Province, City, District, Supervisor, Observer];
+const UPLOADERS: &[Role] = &[Admin, Province, City, District, Institution];
+const ACCOUNT_MANAGERS: &[Role] = &[Admin, Province, City, District];
+const CERT_READERS: &[Role] = &[Admin, Province, City, District, Institution, Observer];
+const PUBLIC: &[Role] = &[];
+
+/// (method, route, roles that may use it; `PUBLIC` = no login needed).
+const EXPECTED: &[(&str, &str, &[Role])] = &[
+    ("get", "/login", PUBLIC),
+    ("post", "/login", PUBLIC),
+    ("get", "/assets/{*path}", PUBLIC),
+    ("post", "/logout", ALL),
+    ("get", "/", ALL),
+    ("get", "/institutions", ALL),
+    ("get", "/institutions/new", OFFICIALS),
+    ("post", "/institutions", OFFICIALS),
+    ("get", "/institutions/{id}", ALL),
+    ("post", "/institutions/{id}/registry", OFFICIALS),
+    ("get", "/activities", ALL),
+    ("get", "/activities/{id}", ALL),
+    ("get", "/findings", NOT_CLERK),
+    ("get", "/findings/{id}", NOT_CLERK),
+    ("post", "/findings/{id}/mark", OFFICIALS),
+    ("get", "/risk", NOT_CLERK),
+    ("get", "/imports", UPLOADERS),
+    ("post", "/imports", UPLOADERS),
+    ("get", "/imports/templates/{name}", UPLOADERS),
+    ("get", "/certificates", CERT_READERS),
+    ("post", "/certificates/reveal", CERT_READERS),
+    ("get", "/system/accounts", ACCOUNT_MANAGERS),
+    ("post", "/system/accounts", ACCOUNT_MANAGERS),
+    ("get", "/system/regions", ALL),
+    ("post", "/system/regions", &[Admin]),
+    ("get", "/system/rulebook", ALL),
+    ("get", "/system/log", &[Admin, Observer]),
+];
+
+/// Objects to address: one inside every test account's jurisdiction, one in
+/// another city.
+#[derive(Debug, Clone)]
+struct Target {
+    institution: String,
+    batch: String,
+    finding: i64,
+    cert_ref: i64,
+}
+
+struct Fixture {
+    app: Router,
+    store: Store,
+    /// role → (session cookie, CSRF token).
+    sessions: BTreeMap<&'static str, (String, String)>,
+    inside: Target,
+    outside: Target,
+    _dir: tempfile::TempDir,
+}
+
+const PASSWORD: &str = "Test-password-2026";
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    body: Option<String>,
+) -> (StatusCode, String, String) {
+    let mut req = Request::builder()
+        .method(method.to_uppercase().as_str())
+        .uri(uri);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(b))
+            .unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+async fn login(app: &Router, username: &str) -> (String, String) {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "username={username}&password={PASSWORD}"
+        )))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} logs in");
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, _, page) = call(app, "get", "/", Some(&cookie), None).await;
+    let csrf = page
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("every page carries the CSRF token")
+        .to_string();
+    (cookie, csrf)
+}
+
+fn target_of(
+    store_tables: &domain::model::Tables,
+    institution: &InstitutionId,
+) -> (String, String) {
+    let batch = store_tables
+        .batches
+        .iter()
+        .find(|b| &b.institution_id == institution)
+        .map(|b| b.batch_id.to_string())
+        .expect("the institution has activities");
+    let cert = store_tables
+        .certificates
+        .iter()
+        .find(|c| &c.institution_id == institution)
+        .map(|c| c.cert_no.to_string())
+        .expect("the institution has certificates");
+    (batch, cert)
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&Address::Sqlite(dir.path().join("t.db")))
+        .await
+        .unwrap();
+    let province = RegionCode::parse("420000").unwrap();
+    let (tables, _) = dataset::generate::generate_tables(&dataset::generate::GenConfig {
+        scale: 1,
+        seed: 5,
+        province,
+        ..Default::default()
+    });
+    store
+        .import(
+            &tables,
+            &store::ImportOptions {
+                source: "test",
+                progress: None,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .set_regions(&dataset::generate::region_names(province))
+        .await
+        .unwrap();
+    web::screening::screen_store(&store).await.unwrap();
+
+    // Inside: the riskiest institution with activities and certificates; its
+    // district and city anchor the regional accounts. Outside: the riskiest
+    // one of another city.
+    let risk = store
+        .risk_list(&DataScope::Everything, Paging::new(Some(1), Some(200)))
+        .await
+        .unwrap();
+    let usable = |id: &InstitutionId| {
+        tables.batches.iter().any(|b| &b.institution_id == id)
+            && tables.certificates.iter().any(|c| &c.institution_id == id)
+    };
+    let region_of = |id: &InstitutionId| {
+        tables
+            .institutions
+            .iter()
+            .find(|i| &i.institution_id == id)
+            .map(|i| i.region_code)
+    };
+    let ranked: Vec<(InstitutionId, RegionCode)> = (0..risk.rows.len())
+        .filter_map(|r| InstitutionId::parse(risk.get(r, "institution_id")?).ok())
+        .filter(|id| usable(id))
+        .filter_map(|id| region_of(&id).map(|r| (id, r)))
+        .filter(|(_, r)| r.level() == domain::region::RegionLevel::District)
+        .collect();
+    let (inside_id, district) = ranked[0].clone();
+    let city = district.city().unwrap();
+    let (outside_id, _) = ranked
+        .iter()
+        .find(|(_, r)| r.city() != Some(city))
+        .cloned()
+        .expect("an institution with findings in another city");
+
+    let mut targets = Vec::new();
+    for id in [&inside_id, &outside_id] {
+        let (batch, cert_no) = target_of(&tables, id);
+        let findings = store
+            .finding_list(
+                &DataScope::Everything,
+                &store::browse::FindingListFilter {
+                    institution_id: Some(id.to_string()),
+                    ..Default::default()
+                },
+                Paging::new(Some(1), Some(1)),
+            )
+            .await
+            .unwrap();
+        let certs = store
+            .certificates(
+                &DataScope::Everything,
+                &CertificateQuery {
+                    cert_no: Some(cert_no),
+                    ..Default::default()
+                },
+                Paging::new(None, None),
+            )
+            .await
+            .unwrap();
+        targets.push(Target {
+            institution: id.to_string(),
+            batch,
+            finding: findings.get(0, "finding_id").unwrap().parse().unwrap(),
+            cert_ref: certs.get(0, "cert_ref").unwrap().parse().unwrap(),
+        });
+    }
+
+    let now = chrono::Local::now().naive_local();
+    for role in ALL {
+        let (region, institution) = match role {
+            Admin => (None, None),
+            Province | Observer => (Some(province), None),
+            City | Supervisor => (Some(city), None),
+            District => (Some(district), None),
+            Institution => (None, Some(inside_id.clone())),
+        };
+        store
+            .create_account(
+                None,
+                &NewAccount {
+                    username: role.code().to_string(),
+                    display_name: role.zh().to_string(),
+                    role: *role,
+                    region,
+                    institution,
+                    password: PASSWORD.to_string(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let app = web::routes::router(web::AppState::new(store.clone()));
+    let mut sessions = BTreeMap::new();
+    for role in ALL {
+        sessions.insert(role.code(), login(&app, role.code()).await);
+    }
+    let outside = targets.pop().unwrap();
+    let inside = targets.pop().unwrap();
+    Fixture {
+        app,
+        store,
+        sessions,
+        inside,
+        outside,
+        _dir: dir,
+    }
+}
+
+/// The concrete URI and form body of a route for a target.
+fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
+    let uri = route
+        .replace(
+            "{id}",
+            match route {
+                r if r.starts_with("/institutions") => &t.institution,
+                r if r.starts_with("/activities") => &t.batch,
+                _ => "",
+            },
+        )
+        .replace(
+            "/findings/",
+            &format!(
+                "/findings/{}",
+                if route.starts_with("/findings/") {
+                    t.finding.to_string()
+                } else {
+                    String::new()
+                }
+            ),
+        )
+        .replace("{name}", "institutions.csv")
+        .replace("{*path}", "app.css");
+    let uri = uri.replace(
+        &format!("/findings/{}{{id}}", t.finding),
+        &format!("/findings/{}", t.finding),
+    );
+    let body = match route {
+        "/findings/{id}/mark" => format!("_csrf={csrf}&status=confirmed&reason=test"),
+        "/institutions/{id}/registry" => {
+            format!("_csrf={csrf}&action=change_basic&phone=027-88886666&reason=test")
+        }
+        "/certificates/reveal" => format!("_csrf={csrf}&cert_ref={}", t.cert_ref),
+        "/system/regions" => format!("_csrf={csrf}&lines="),
+        "/system/accounts" => format!("_csrf={csrf}&username=&display_name=&role=city&password="),
+        _ => format!("_csrf={csrf}"),
+    };
+    (uri, Some(body))
+}
+
+/// Routes that address one object (and so can be out of jurisdiction).
+fn addresses_object(route: &str) -> bool {
+    route.contains("{id}") || route == "/certificates/reveal"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
+    let f = fixture().await;
+    let mut failures: Vec<String> = Vec::new();
+
+    // The specification covers exactly the routes there are.
+    let spec: Vec<(&str, &str)> = EXPECTED.iter().map(|(m, p, _)| (*m, *p)).collect();
+    for (m, p, _) in web::routes::ROUTES {
+        if !spec.contains(&(*m, *p)) {
+            failures.push(format!("{m} {p} is not in the expected table"));
+        }
+    }
+    for (m, p) in &spec {
+        if !web::routes::ROUTES
+            .iter()
+            .any(|(rm, rp, _)| rm == m && rp == p)
+        {
+            failures.push(format!("{m} {p} is expected but not routed"));
+        }
+    }
+    // The observer never writes (revealing an ID number is a read, logged).
+    for (m, p, roles) in EXPECTED {
+        if *m == "post"
+            && roles.contains(&Observer)
+            && !["/logout", "/certificates/reveal"].contains(p)
+        {
+            failures.push(format!("the observer may {m} {p}"));
+        }
+    }
+
+    for (method, route, allowed) in EXPECTED {
+        if *route == "/logout" {
+            continue; // below, with sessions of its own
+        }
+        // Without a session: public routes answer, the others send to the login page.
+        let (uri, body) = request(route, &f.inside, "");
+        let (status, location, _) = call(
+            &f.app,
+            method,
+            &uri,
+            None,
+            body.filter(|_| *method == "post"),
+        )
+        .await;
+        if allowed.is_empty() {
+            if status.is_server_error()
+                || status == StatusCode::FORBIDDEN
+                || status == StatusCode::NOT_FOUND
+            {
+                failures.push(format!("{method} {uri} (public) answered {status}"));
+            }
+            continue;
+        }
+        if status != StatusCode::SEE_OTHER || location != "/login" {
+            failures.push(format!("{method} {uri} without a session answered {status} → {location:?}, not a redirect to /login"));
+        }
+        for role in ALL {
+            let (cookie, csrf) = &f.sessions[role.code()];
+            let (uri, body) = request(route, &f.inside, csrf);
+            let body = body.filter(|_| *method == "post");
+            let (status, _, page) = call(&f.app, method, &uri, Some(cookie), body).await;
+            let may = allowed.contains(role);
+            if !may {
+                if status != StatusCode::FORBIDDEN {
+                    failures.push(format!("{} reached {method} {uri}: {status}", role.code()));
+                }
+                continue;
+            }
+            let reached = match *method {
+                "get" => status == StatusCode::OK,
+                _ => {
+                    !matches!(
+                        status,
+                        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED
+                    ) && !status.is_server_error()
+                }
+            };
+            if !reached {
+                let why: String = page
+                    .split("error-message\">")
+                    .nth(1)
+                    .unwrap_or("")
+                    .chars()
+                    .take(120)
+                    .collect();
+                failures.push(format!(
+                    "{} could not reach {method} {uri}: {status} {why}",
+                    role.code()
+                ));
+            }
+            if addresses_object(route) && *role != Admin && *role != Province && *role != Observer {
+                let (uri, body) = request(route, &f.outside, csrf);
+                let body = body.filter(|_| *method == "post");
+                let (status, _, _) = call(&f.app, method, &uri, Some(cookie), body).await;
+                if status != StatusCode::NOT_FOUND {
+                    failures.push(format!(
+                        "{} reached {method} {uri} outside their jurisdiction: {status}",
+                        role.code()
+                    ));
+                }
+            }
+        }
+    }
+
+    // Lists never show what lies outside: the other city's institution is absent
+    // from every list of the city's, district's, supervisor's and clerk's accounts.
+    for role in [City, District, Supervisor, Institution] {
+        let (cookie, _) = &f.sessions[role.code()];
+        let o = &f.outside.institution;
+        let mut lists = vec![
+            "/institutions?per_page=200".to_string(),
+            format!("/institutions?q={o}"),
+            format!("/activities?institution_id={o}"),
+            "/".to_string(),
+        ];
+        if role != Supervisor {
+            lists.push("/certificates?cert_no=x&per_page=200".to_string());
+        }
+        if role != Institution {
+            lists.push(format!("/findings?institution_id={o}"));
+            lists.push("/risk?per_page=200".to_string());
+        }
+        for uri in lists {
+            let (status, _, page) = call(&f.app, "get", &uri, Some(cookie), None).await;
+            // The filter form echoes the query; what counts is the tables.
+            let tables: String = page.split("<table").skip(1).collect();
+            if status != StatusCode::OK || tables.contains(o.as_str()) {
+                failures.push(format!(
+                    "{} sees {o} (or failed, {status}) at {uri}",
+                    role.code()
+                ));
+            }
+        }
+    }
+    // The clerk's list is their institution alone.
+    let (cookie, _) = &f.sessions["institution"];
+    let (_, _, page) = call(
+        &f.app,
+        "get",
+        "/institutions?per_page=200",
+        Some(cookie),
+        None,
+    )
+    .await;
+    if !page.contains("共 1 条") || !page.contains(&f.inside.institution) {
+        failures.push("the clerk's institution list is not exactly their institution".into());
+    }
+
+    // Logging out ends the session (fresh sessions, so the ones above stay valid).
+    for role in ALL {
+        let (cookie, csrf) = login(&f.app, role.code()).await;
+        let (status, _, _) = call(
+            &f.app,
+            "post",
+            "/logout",
+            Some(&cookie),
+            Some("_csrf=wrong".into()),
+        )
+        .await;
+        if status != StatusCode::FORBIDDEN {
+            failures.push(format!(
+                "{} logged out with a wrong CSRF token: {status}",
+                role.code()
+            ));
+        }
+        let (status, _, _) = call(
+            &f.app,
+            "post",
+            "/logout",
+            Some(&cookie),
+            Some(format!("_csrf={csrf}")),
+        )
+        .await;
+        let (after, location, _) = call(&f.app, "get", "/", Some(&cookie), None).await;
+        if status != StatusCode::SEE_OTHER || after != StatusCode::SEE_OTHER || location != "/login"
+        {
+            failures.push(format!(
+                "{} logout: {status}, then / answered {after}",
+                role.code()
+            ));
+        }
+    }
+    drop(f.store);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
