@@ -70,8 +70,8 @@ pub enum Permission {
     LookupCertificates,
     /// Create and unlock accounts within one's own scope.
     ManageAccounts,
-    /// Edit the region names (行政区划).
-    ManageRegions,
+    /// Edit the reference data: region names (行政区划) and the working-day calendar (工作日历).
+    ManageReferenceData,
     /// Read the operation log (操作日志).
     ViewOperationLog,
 }
@@ -95,7 +95,7 @@ impl Role {
             Import => matches!(self, Admin | Province | City | District | Institution),
             LookupCertificates => self != Supervisor,
             ManageAccounts => matches!(self, Admin | Province | City | District),
-            ManageRegions => self == Admin,
+            ManageReferenceData => self == Admin,
             ViewOperationLog => matches!(self, Admin | Observer),
         }
     }

@@ -28,6 +28,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("账号管理", "/system/accounts"),
     ("行政区划", "/system/regions"),
     ("规则手册", "/system/rulebook"),
+    ("工作日历", "/system/calendar"),
     ("操作日志", "/system/log"),
 ];
 
@@ -81,8 +82,10 @@ routes! {
     get "/system/accounts" Some(ManageAccounts) => pages::system::accounts;
     post "/system/accounts" Some(ManageAccounts) => pages::system::create_account;
     get "/system/regions" Some(Browse) => pages::system::regions;
-    post "/system/regions" Some(ManageRegions) => pages::system::set_regions;
+    post "/system/regions" Some(ManageReferenceData) => pages::system::set_regions;
     get "/system/rulebook" Some(Browse) => pages::system::rulebook;
+    get "/system/calendar" Some(Browse) => pages::calendar::page;
+    post "/system/calendar" Some(ManageReferenceData) => pages::calendar::import;
     get "/system/log" Some(ViewOperationLog) => pages::system::log;
 }
 

@@ -370,6 +370,8 @@ pub fn action_zh(code: &str) -> &str {
         "screen" => "数据筛查",
         "registry" => "备案变更",
         "set_regions" => "维护行政区划",
+        "calendar" => "导入节假日安排",
+        "set_password" => "重置密码",
         other => other,
     }
 }

@@ -66,6 +66,8 @@ const EXPECTED: &[(&str, &str, &[Role])] = &[
     ("post", "/system/regions", &[Admin]),
     ("get", "/system/rulebook", ALL),
     ("get", "/system/log", &[Admin, Observer]),
+    ("get", "/system/calendar", ALL),
+    ("post", "/system/calendar", &[Admin]),
 ];
 
 /// Objects to address: one inside every test account's jurisdiction, one in
@@ -343,6 +345,7 @@ fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
         }
         "/certificates/reveal" => format!("_csrf={csrf}&cert_ref={}", t.cert_ref),
         "/system/regions" => format!("_csrf={csrf}&lines="),
+        "/system/calendar" => format!("_csrf={csrf}&csv=date,off_day,name%0A2031-01-01,true,%E5%85%83%E6%97%A6"),
         "/system/accounts" => format!("_csrf={csrf}&username=&display_name=&role=city&password="),
         _ => format!("_csrf={csrf}"),
     };

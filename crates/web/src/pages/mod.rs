@@ -2,6 +2,7 @@
 //! parameters, call one store function with the caller's scope, render.
 
 pub mod activities;
+pub mod calendar;
 pub mod certificates;
 pub mod findings;
 pub mod home;

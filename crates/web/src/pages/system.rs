@@ -204,7 +204,7 @@ pub async fn regions(State(st): State<AppState>, caller: Caller) -> Result<Respo
     render(&RegionsPage {
         chrome: Chrome::new(&caller, "行政区划", "/system/regions"),
         table: TableView::of(&grid, &[], &[("institution_count", "备案机构数")]),
-        can_edit: caller.role().may(Permission::ManageRegions),
+        can_edit: caller.role().may(Permission::ManageReferenceData),
     })
 }
 
