@@ -65,6 +65,8 @@ kinds! {
     // Item 1: 申报材料缺失 / 申报相关性不符.
     /// The application meets none of the level's eligibility paths (申报条件).
     EligibilityNotMet = "eligibility.requirements_not_met", 1, Enrollment, "申报条件不符";
+    /// A candidate applied while barred by an earlier decision (禁考期: 1, 2 or 5 years).
+    CandidateBarred = "eligibility.barred_candidate", 1, Enrollment, "禁考期内报名参评";
     // Item 2: 对不在评价范围内的人员开展评价.
     /// An employer evaluates someone who is neither its staff nor an affiliate's.
     CandidateNotStaff = "scope.candidate_not_staff", 2, Enrollment, "用人单位评价非本单位及关联单位职工";

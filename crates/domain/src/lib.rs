@@ -45,6 +45,7 @@ pub mod credit_code;
 #[macro_use]
 pub mod enums;
 pub mod access;
+pub mod case;
 pub mod error;
 pub mod finding;
 pub mod id_number;

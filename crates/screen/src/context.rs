@@ -165,6 +165,8 @@ pub struct Ctx<'a> {
     /// Every activity with its rows gathered, in batch order (built once, shared by
     /// every per-activity rule).
     pub views: Vec<BatchView<'a>>,
+    /// Candidates barred by earlier decisions ([`crate::engine::Options::bars`]).
+    pub bars: &'a [crate::engine::Bar],
 }
 
 impl<'a> Ctx<'a> {
@@ -187,6 +189,7 @@ impl<'a> Ctx<'a> {
             norms: Norms::new(&t.standards),
             ix,
             views,
+            bars: &[],
         }
     }
 

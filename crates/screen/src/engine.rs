@@ -65,6 +65,20 @@ pub struct Options<'a> {
     pub as_of: Option<Date>,
     /// Called after each detector with (done, total, detector id).
     pub progress: Option<Progress<'a>>,
+    /// Candidates barred from evaluation by earlier decisions (kept by the store's
+    /// cases, not by the dataset): a later application of theirs is a finding.
+    pub bars: &'a [Bar],
+}
+
+/// A candidate's bar (禁考期) from a decision: no evaluation from `from` to
+/// `until`, inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bar {
+    pub candidate_id: String,
+    pub from: Date,
+    pub until: Date,
+    /// The decision that imposed it (case or document number).
+    pub decision: String,
 }
 
 impl<'a> Options<'a> {
@@ -74,6 +88,7 @@ impl<'a> Options<'a> {
             rulebook,
             as_of: None,
             progress: None,
+            bars: &[],
         }
     }
 }
@@ -138,7 +153,8 @@ pub fn screen(ds: &Dataset, opts: &Options) -> Screening {
 
 /// Screens with the given detectors (the builtin rules plus, e.g., statistical ones).
 pub fn screen_with(ds: &Dataset, opts: &Options, detectors: &[&dyn Detector]) -> Screening {
-    let ctx = Ctx::new(ds, opts.rulebook, opts.as_of);
+    let mut ctx = Ctx::new(ds, opts.rulebook, opts.as_of);
+    ctx.bars = opts.bars;
     let kinds = kind_statuses(&|t| ctx.has(t), detectors);
     let runnable: Vec<&dyn Detector> = detectors
         .iter()

@@ -29,7 +29,7 @@ pub mod rules;
 
 pub use context::{BatchView, Ctx, Index};
 pub use engine::{
-    Detector, KindStatus, Options, Rule, Screening, kind_statuses, screen, screen_with,
+    Bar, Detector, KindStatus, Options, Rule, Screening, kind_statuses, screen, screen_with,
 };
 pub use finding::{Classification, Finding, Hit};
 pub use norms::Norms;

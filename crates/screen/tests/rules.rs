@@ -291,9 +291,27 @@ fn baseline() -> Tables {
     t
 }
 
+/// The bars every case screens with: candidate 2 was barred until the day before
+/// the baseline's applications (so the baseline stays honest).
+fn bars() -> Vec<screen::Bar> {
+    vec![screen::Bar {
+        candidate_id: cand(2).to_string(),
+        from: d(2023, 4, 1),
+        until: d(2024, 3, 31),
+        decision: "鄂人社鉴决〔2023〕1号".into(),
+    }]
+}
+
 fn run_with(t: Tables, book: &Rulebook) -> Screening {
     let ds = Dataset::new(t).expect("no duplicate keys");
-    screen(&ds, &Options::new(book))
+    let bars = bars();
+    screen(
+        &ds,
+        &Options {
+            bars: &bars,
+            ..Options::new(book)
+        },
+    )
 }
 
 fn run(t: Tables) -> Screening {
@@ -521,6 +539,21 @@ macro_rules! near_miss {
 fn cases() -> Vec<Case> {
     vec![
         // ---- item 1 / 10: eligibility
+        case!(
+            "a barred candidate applies on the last day of the bar",
+            |t| {
+                enrollment_mut(t, "B1", 2).applied_at = Some(at(2024, 3, 31, 23, 0));
+            },
+            [("eligibility.barred_candidate", enr("B1", 2))]
+        ),
+        near_miss!(
+            "near miss: the barred candidate applies the day after the bar",
+            ["eligibility.barred_candidate"],
+            |t| {
+                enrollment_mut(t, "B1", 2).applied_at = Some(at(2024, 4, 1, 0, 0));
+            },
+            []
+        ),
         case!(
             "level 4 with 3 years and nothing else",
             |t| {

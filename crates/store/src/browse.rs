@@ -1101,24 +1101,7 @@ impl Store {
 
     /// Accounts whose scope the caller covers.
     pub async fn account_list(&self, scope: &DataScope, paging: Paging) -> Result<Grid> {
-        let mut q = Query::new("FROM accounts a");
-        match scope {
-            DataScope::Everything => {}
-            DataScope::Region(r) => {
-                let (lo, hi) = crate::scope::region_range(r);
-                q.and(
-                    "a.region_code BETWEEN {} AND {} OR a.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {} AND {})",
-                    vec![Value::Text(lo.clone().into()), Value::Text(hi.clone().into()), Value::Text(lo.into()), Value::Text(hi.into())],
-                );
-            }
-            DataScope::Institution(i) => {
-                q.when(
-                    "a.institution_id",
-                    "=",
-                    Some(Value::Text(i.as_str().to_string().into())),
-                );
-            }
-        }
+        let q = accounts_query(scope);
         use Kind::*;
         Ok(in_transaction!(read self, w => grid(&mut w, &[
             ("account_id", "a.account_id", Int),
@@ -1133,6 +1116,39 @@ impl Store {
             ("created_at", "a.created_at", DateTime),
         ], &q, "a.account_id", Some(paging)).await?))
     }
+
+    /// The user name of account `id`, if the caller's scope covers it.
+    pub async fn account_username(&self, scope: &DataScope, id: i64) -> Result<Option<String>> {
+        let mut q = accounts_query(scope);
+        q.when("a.account_id", "=", Some(Value::Int(id)));
+        let g = in_transaction!(read self, w => grid(&mut w, &[("username", "a.username", Kind::Text)], &q, "", None).await?);
+        Ok(g.get(0, "username").map(str::to_string))
+    }
+}
+
+/// The accounts a caller may see and manage: all for the administrator; for an
+/// official, those anchored in their region or at its institutions; for a clerk,
+/// their institution's.
+fn accounts_query(scope: &DataScope) -> Query {
+    let mut q = Query::new("FROM accounts a");
+    match scope {
+        DataScope::Everything => {}
+        DataScope::Region(r) => {
+            let (lo, hi) = crate::scope::region_range(r);
+            q.and(
+                "a.region_code BETWEEN {} AND {} OR a.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {} AND {})",
+                vec![Value::Text(lo.clone().into()), Value::Text(hi.clone().into()), Value::Text(lo.into()), Value::Text(hi.into())],
+            );
+        }
+        DataScope::Institution(i) => {
+            q.when(
+                "a.institution_id",
+                "=",
+                Some(Value::Text(i.as_str().to_string().into())),
+            );
+        }
+    }
+    q
 }
 
 #[cfg(test)]

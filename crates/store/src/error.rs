@@ -61,6 +61,17 @@ pub enum Error {
     Refused {
         reason: domain::registration::Refusal,
     },
+    /// A case that does not exist, or is outside the caller's scope (both answer
+    /// alike).
+    #[error("no case with id {0}")]
+    NoSuchCase(i64),
+    /// A case operation the rules refuse (违纪违规处理程序: states, deadlines, 回避, …);
+    /// the reason names the article.
+    #[error("refused: {reason}")]
+    CaseRefused {
+        #[from]
+        reason: domain::case::CaseRefusal,
+    },
 }
 
 /// The store's result type.

@@ -19,6 +19,7 @@
 pub mod accounts;
 pub mod browse;
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod import;
 pub mod load;
@@ -178,6 +179,7 @@ fn migrations(backend: Backend) -> Migrator {
         migration!(4, "registry", "0004_registry.sql"),
         migration!(5, "calendar", "0005_calendar.sql"),
         migration!(6, "platform", "0006_platform.sql"),
+        migration!(7, "cases", "0007_cases.sql"),
     ];
     let files = ALL.iter().map(|&(version, description, sqlite, pg)| {
         let sql = match backend {

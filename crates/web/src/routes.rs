@@ -81,6 +81,7 @@ routes! {
     post "/certificates/reveal" Some(LookupCertificates) => pages::certificates::reveal;
     get "/system/accounts" Some(ManageAccounts) => pages::system::accounts;
     post "/system/accounts" Some(ManageAccounts) => pages::system::create_account;
+    post "/system/accounts/{id}/reset" Some(ManageAccounts) => pages::system::reset_password;
     get "/system/regions" Some(Browse) => pages::system::regions;
     post "/system/regions" Some(ManageReferenceData) => pages::system::set_regions;
     get "/system/rulebook" Some(Browse) => pages::system::rulebook;

@@ -77,6 +77,7 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
                 rulebook: &book,
                 as_of: None,
                 progress: None,
+                bars: &[],
             },
         );
         let rows = screen::risk_list(&s, &ds);

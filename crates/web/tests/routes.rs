@@ -62,6 +62,7 @@ const EXPECTED: &[(&str, &str, &[Role])] = &[
     ("post", "/certificates/reveal", CERT_READERS),
     ("get", "/system/accounts", ACCOUNT_MANAGERS),
     ("post", "/system/accounts", ACCOUNT_MANAGERS),
+    ("post", "/system/accounts/{id}/reset", ACCOUNT_MANAGERS),
     ("get", "/system/regions", ALL),
     ("post", "/system/regions", &[Admin]),
     ("get", "/system/rulebook", ALL),
@@ -78,6 +79,8 @@ struct Target {
     batch: String,
     finding: i64,
     cert_ref: i64,
+    /// An account anchored there (for the account actions).
+    account: i64,
 }
 
 struct Fixture {
@@ -265,6 +268,7 @@ async fn fixture() -> Fixture {
             batch,
             finding: findings.get(0, "finding_id").unwrap().parse().unwrap(),
             cert_ref: certs.get(0, "cert_ref").unwrap().parse().unwrap(),
+            account: 0,
         });
     }
 
@@ -293,6 +297,34 @@ async fn fixture() -> Fixture {
             .await
             .unwrap();
     }
+    // Accounts to act on: a clerk of the inside institution, a city official of
+    // the other city.
+    let outside_city = tables
+        .institutions
+        .iter()
+        .find(|i| i.institution_id == outside_id)
+        .and_then(|i| i.region_code.city())
+        .unwrap();
+    for (t, name, role, region, institution) in [
+        (0, "target_in", Institution, None, Some(inside_id.clone())),
+        (1, "target_out", City, Some(outside_city), None),
+    ] {
+        targets[t].account = store
+            .create_account(
+                None,
+                &NewAccount {
+                    username: name.to_string(),
+                    display_name: name.to_string(),
+                    role,
+                    region,
+                    institution,
+                    password: PASSWORD.to_string(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
     let app = web::routes::router(web::AppState::new(store.clone()));
     let mut sessions = BTreeMap::new();
     for role in ALL {
@@ -312,32 +344,17 @@ async fn fixture() -> Fixture {
 
 /// The concrete URI and form body of a route for a target.
 fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
+    let id = match route {
+        r if r.starts_with("/institutions/") => t.institution.clone(),
+        r if r.starts_with("/activities/") => t.batch.clone(),
+        r if r.starts_with("/findings/") => t.finding.to_string(),
+        r if r.starts_with("/system/accounts/") => t.account.to_string(),
+        _ => String::new(),
+    };
     let uri = route
-        .replace(
-            "{id}",
-            match route {
-                r if r.starts_with("/institutions") => &t.institution,
-                r if r.starts_with("/activities") => &t.batch,
-                _ => "",
-            },
-        )
-        .replace(
-            "/findings/",
-            &format!(
-                "/findings/{}",
-                if route.starts_with("/findings/") {
-                    t.finding.to_string()
-                } else {
-                    String::new()
-                }
-            ),
-        )
+        .replace("{id}", &id)
         .replace("{name}", "institutions.csv")
         .replace("{*path}", "app.css");
-    let uri = uri.replace(
-        &format!("/findings/{}{{id}}", t.finding),
-        &format!("/findings/{}", t.finding),
-    );
     let body = match route {
         "/findings/{id}/mark" => format!("_csrf={csrf}&status=confirmed&reason=test"),
         "/institutions/{id}/registry" => {
@@ -345,7 +362,9 @@ fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
         }
         "/certificates/reveal" => format!("_csrf={csrf}&cert_ref={}", t.cert_ref),
         "/system/regions" => format!("_csrf={csrf}&lines="),
-        "/system/calendar" => format!("_csrf={csrf}&csv=date,off_day,name%0A2031-01-01,true,%E5%85%83%E6%97%A6"),
+        "/system/calendar" => {
+            format!("_csrf={csrf}&csv=date,off_day,name%0A2031-01-01,true,%E5%85%83%E6%97%A6")
+        }
         "/system/accounts" => format!("_csrf={csrf}&username=&display_name=&role=city&password="),
         _ => format!("_csrf={csrf}"),
     };

@@ -90,6 +90,7 @@ pub fn run(
         rulebook: &book,
         as_of,
         progress: Some(&tick),
+        bars: &[],
     };
     let s = ::screen::screen(&ds, &opts);
     progress.finish_and_clear();

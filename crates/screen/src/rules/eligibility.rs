@@ -28,7 +28,64 @@ pub const RULES: &[Rule] = &[
         regulation: "评价机构违纪违规认定处理指引 第10项：为参评人员或协助参评人员伪造申报资料或证件，或纵容参评人员违规报名。湖北省处理工作规程 第七条(一)：通过虚假承诺、提供虚假材料以及其他非正当手段取得参加评价资格的。",
         run: prior_certificate,
     },
+    Rule {
+        id: "eligibility.barred",
+        kinds: &[K::CandidateBarred],
+        needs: &[Table::Batches, Table::Enrollments],
+        regulation: "湖北省职业技能等级认定违纪违规处理办法 第五条至第七条：参评人员违纪违规的，视情节取消其当次评价资格，1年、2年或5年内不得参加职业技能等级认定。评价机构违纪违规认定处理指引 第1项：申报相关性不符、资格审核不严。",
+        run: barred,
+    },
 ];
+
+/// 禁考期内报名 (item 1): an application made while the candidate was barred by an
+/// earlier decision (第五条–第七条: 1, 2 or 5 years); the institution should have
+/// refused it at 资格审核. The bars come from the store's cases
+/// ([`crate::engine::Options::bars`]); without any, nothing is looked for.
+pub fn barred(ctx: &Ctx) -> Vec<Hit> {
+    if ctx.bars.is_empty() {
+        return Vec::new();
+    }
+    let mut by_candidate: std::collections::HashMap<&str, Vec<&crate::engine::Bar>> =
+        std::collections::HashMap::new();
+    for bar in ctx.bars {
+        by_candidate
+            .entry(bar.candidate_id.as_str())
+            .or_default()
+            .push(bar);
+    }
+    ctx.per_batch(|v: &BatchView| {
+        let b = v.batch;
+        let mut out = Vec::new();
+        for e in &v.enrollments {
+            let Some(bars) = by_candidate.get(e.candidate_id.as_str()) else {
+                continue;
+            };
+            let on = applied_on(e, b.start_at.date());
+            if let Some(bar) = bars.iter().find(|bar| bar.from <= on && on <= bar.until) {
+                out.push(Hit::new(
+                    K::CandidateBarred,
+                    enrollment_subject(b, &e.candidate_id),
+                    format!(
+                        "批次 {} 考生 {} 于 {on} 报名 {}，处于禁考期内（{} 至 {}，依据 {}）",
+                        b.batch_id,
+                        e.candidate_id.masked(),
+                        occ_level(&b.occupation_code, b.level),
+                        bar.from,
+                        bar.until,
+                        bar.decision
+                    ),
+                    json!({
+                        "applied_on": on.to_string(),
+                        "bar_from": bar.from.to_string(),
+                        "bar_until": bar.until.to_string(),
+                        "decision": bar.decision,
+                    }),
+                ));
+            }
+        }
+        out
+    })
+}
 
 /// What each level requires (the national 申报条件 pattern of screening.md item 1).
 pub fn requirement_text(level: Level) -> &'static str {

@@ -31,10 +31,16 @@ pub struct CalendarPage {
 }
 
 /// `GET /system/calendar?year=&from=&days=`.
-pub async fn page(State(st): State<AppState>, caller: Caller, Query(q): Query<Params>) -> Result<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<Params>,
+) -> Result<Response> {
     let cal = st.store.calendar().await?;
     let today = st.now().date();
-    let year = param(&q, "year").and_then(|y| y.parse().ok()).unwrap_or(today.year());
+    let year = param(&q, "year")
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(today.year());
     let grid = Grid {
         columns: vec!["date", "kind", "holiday"],
         rows: cal
@@ -49,16 +55,24 @@ pub async fn page(State(st): State<AppState>, caller: Caller, Query(q): Query<Pa
             .collect(),
         total: 0,
     };
-    let reckoning = match (super::date_param(&q, "from", "起算日期")?, param(&q, "days")) {
+    let reckoning = match (
+        super::date_param(&q, "from", "起算日期")?,
+        param(&q, "days"),
+    ) {
         (Some(from), Some(n)) => {
-            let n: u32 = n
-                .parse()
-                .map_err(|_| Error::BadRequest(format!("工作日数（参数 days）“{n}”应为非负整数")))?;
-            let r = cal.add(from, n).map_err(|e| Error::BadRequest(e.to_string()))?;
+            let n: u32 = n.parse().map_err(|_| {
+                Error::BadRequest(format!("工作日数（参数 days）“{n}”应为非负整数"))
+            })?;
+            let r = cal
+                .add(from, n)
+                .map_err(|e| Error::BadRequest(e.to_string()))?;
             let mut s = format!("{from} 起（不含当日）第 {n} 个工作日是 {}", r.date);
             if !r.fallback_years.is_empty() {
                 let years: Vec<String> = r.fallback_years.iter().map(i32::to_string).collect();
-                s.push_str(&format!("；注意：{} 年的节假日安排尚未导入，按周一至周五计算", years.join("、")));
+                s.push_str(&format!(
+                    "；注意：{} 年的节假日安排尚未导入，按周一至周五计算",
+                    years.join("、")
+                ));
             }
             Some(s)
         }
@@ -68,7 +82,11 @@ pub async fn page(State(st): State<AppState>, caller: Caller, Query(q): Query<Pa
         chrome: Chrome::new(&caller, "工作日历", "/system/calendar"),
         years: cal.years().collect(),
         year,
-        table: TableView::of(&grid, &[], &[("date", "日期"), ("kind", "安排"), ("holiday", "节日")]),
+        table: TableView::of(
+            &grid,
+            &[],
+            &[("date", "日期"), ("kind", "安排"), ("holiday", "节日")],
+        ),
         can_edit: caller.role().may(Permission::ManageReferenceData),
         from: param(&q, "from").unwrap_or_default(),
         days: param(&q, "days").unwrap_or_default(),
@@ -84,13 +102,26 @@ pub struct YearForm {
 }
 
 /// `POST /system/calendar`: loads one year's schedule (replacing that year).
-pub async fn import(State(st): State<AppState>, caller: Caller, Form(f): Form<YearForm>) -> Result<Response> {
+pub async fn import(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<YearForm>,
+) -> Result<Response> {
     caller.check_csrf(&f._csrf)?;
-    let (year, days) = domain::workdays::parse_year_csv(&f.csv)
-        .map_err(|e| Error::BadRequest(format!("日历数据有误，未导入：{e}（应为 CSV：date,off_day,name，每行一天，同一年）")))?;
+    let (year, days) = domain::workdays::parse_year_csv(&f.csv).map_err(|e| {
+        Error::BadRequest(format!(
+            "日历数据有误，未导入：{e}（应为 CSV：date,off_day,name，每行一天，同一年）"
+        ))
+    })?;
     st.store
         .import_calendar_year(year, &days, &caller.principal().username, st.now())
         .await?;
-    caller.log(&st, "calendar", &format!("{year} 年节假日安排（{} 天）", days.len())).await?;
+    caller
+        .log(
+            &st,
+            "calendar",
+            &format!("{year} 年节假日安排（{} 天）", days.len()),
+        )
+        .await?;
     Ok(Redirect::to(&format!("/system/calendar?year={year}")).into_response())
 }

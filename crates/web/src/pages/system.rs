@@ -27,6 +27,8 @@ pub struct AccountsPage {
     pub pager: Pager,
     pub roles: Vec<(String, String)>,
     pub message: Option<(bool, String)>,
+    /// The account id of each row (for 重置密码).
+    pub ids: Vec<String>,
 }
 
 async fn accounts_page(
@@ -53,6 +55,9 @@ async fn accounts_page(
         pager: Pager::new("/system/accounts", q, p, grid.total),
         roles,
         message: message.clone(),
+        ids: (0..grid.rows.len())
+            .map(|i| grid.get(i, "account_id").unwrap_or_default().to_string())
+            .collect(),
     })?;
     if matches!(message, Some((false, _))) {
         *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
@@ -163,6 +168,33 @@ pub async fn create_account(
         }
         Err(e) => Err(Error::Store(e)),
     }
+}
+
+/// `POST /system/accounts/{id}/reset`: a new random password (shown once) that
+/// also lifts a lock; only for accounts within the caller's scope.
+pub async fn reset_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<crate::auth::CsrfOnly>,
+) -> Result<Response> {
+    caller.check_csrf(&f._csrf)?;
+    let username = st
+        .store
+        .account_username(caller.scope(), id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("账号 {id} 不存在或不在您的管理范围内")))?;
+    let password = store::accounts::generate_password()?;
+    st.store
+        .set_password(Some(caller.principal()), &username, &password, st.now())
+        .await?;
+    accounts_page(
+        &st,
+        &caller,
+        &Vec::new(),
+        Some((true, format!("已重置 {username} 的密码并解除锁定，新密码：{password}（仅显示一次，请当面告知本人）"))),
+    )
+    .await
 }
 
 #[derive(Template)]
