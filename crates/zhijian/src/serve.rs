@@ -60,7 +60,33 @@ pub fn serve(db: Option<&str>, addr: SocketAddr) -> anyhow::Result<()> {
     let rt = db::runtime()?;
     rt.block_on(async {
         let store = db::open(db).await?;
-        let banner = format!("职鉴监管平台 Zhijian platform on {}", store.address());
+        let mut banner = format!("职鉴监管平台 Zhijian platform on {}", store.address());
+        // A store without accounts gets its administrator, once.
+        let none = store
+            .account_list(&domain::access::DataScope::Everything, store::browse::Paging::new(Some(1), Some(1)))
+            .await?
+            .rows
+            .is_empty();
+        if none {
+            let password = store::accounts::generate_password()?;
+            store
+                .create_account(
+                    None,
+                    &NewAccount {
+                        username: "admin".into(),
+                        display_name: "系统管理员".into(),
+                        role: Role::Admin,
+                        region: None,
+                        institution: None,
+                        password: password.clone(),
+                    },
+                    chrono::Local::now().naive_local(),
+                )
+                .await?;
+            banner.push_str(&format!(
+                "\n首次启动：已创建系统管理员 first start: created the administrator  admin  {password}  (请登录后在“账号管理”中为各级人员创建账号 create the officials' accounts under 账号管理)"
+            ));
+        }
         run_server(store, addr, banner).await
     })
 }
