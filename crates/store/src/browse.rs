@@ -868,20 +868,38 @@ impl Store {
             let mut q = Query::new("FROM batches b");
             q.scoped(scope, Via::InstitutionColumn("b.institution_id"));
             d.batches = count(w.fetch(format!("SELECT COUNT(*) {}", q.from_where), &q.values, &[Int]).await?);
-            d.by_month = w
+            // Activities per month, then the findings of those activities per month
+            // (two grouped scans, not a count per activity).
+            let month = |r: &Vec<Cell>| (r[0].text().unwrap_or_default(), r[1].int() as u64);
+            let batches_per_month: Vec<(String, u64)> = w
                 .fetch(
-                    format!(
-                        "SELECT SUBSTR(CAST(b.start_at AS TEXT), 1, 7) AS m, COUNT(*), \
-                         CAST(SUM((SELECT COUNT(*) FROM findings f WHERE f.batch_id = b.batch_id AND f.last_run = {run})) AS BIGINT) \
-                         {} GROUP BY m ORDER BY m",
-                        q.from_where
-                    ),
+                    format!("SELECT SUBSTR(CAST(b.start_at AS TEXT), 1, 7) AS m, COUNT(*) {} GROUP BY m ORDER BY m", q.from_where),
                     &q.values,
-                    &[Text, Int, Int],
+                    &[Text, Int],
                 )
                 .await?
                 .iter()
-                .map(|r| (r[0].text().unwrap_or_default(), r[1].int() as u64, r[2].int() as u64))
+                .map(month)
+                .collect();
+            let mut fq = Query::new("FROM findings f JOIN batches b ON b.batch_id = f.batch_id");
+            fq.when("f.last_run", "=", Some(Value::Int(run)))
+                .scoped(scope, Via::InstitutionColumn("b.institution_id"));
+            let findings_per_month: std::collections::HashMap<String, u64> = w
+                .fetch(
+                    format!("SELECT SUBSTR(CAST(b.start_at AS TEXT), 1, 7) AS m, COUNT(*) {} GROUP BY m", fq.from_where),
+                    &fq.values,
+                    &[Text, Int],
+                )
+                .await?
+                .iter()
+                .map(month)
+                .collect();
+            d.by_month = batches_per_month
+                .into_iter()
+                .map(|(m, n)| {
+                    let f = findings_per_month.get(&m).copied().unwrap_or(0);
+                    (m, n, f)
+                })
                 .collect();
 
             let mut q = Query::new("FROM enrollments e JOIN batches b ON b.batch_id = e.batch_id");

@@ -196,6 +196,17 @@ pub struct DueCase {
     pub deadline: Deadline,
 }
 
+/// A candidate's bar (第六条, 第七条): no evaluation from `from` through `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateBar {
+    /// Full ID number (mask it for display).
+    pub id_number: String,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub case_id: i64,
+    pub case_number: String,
+}
+
 /// 案件管理 filters.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
@@ -828,14 +839,16 @@ async fn record_effect<W: Writer>(
     })
 }
 
-/// Sets an institution's status (and its `status_since`), logs it in the
-/// registration log, and records the effect. Nothing happens when the status is
-/// already `to`.
+/// Sets an institution's status (and its `status_since`) and logs it in the
+/// registration log; returns the before and after values. Nothing happens when the
+/// status is already `to`, or is not one of `from` (when given: a terminated
+/// registration is not suspended).
 #[allow(clippy::too_many_arguments)]
 async fn set_status<W: Writer>(
     w: &mut W,
     case: &Case,
     institution_id: &str,
+    from: Option<&[&str]>,
     to: &str,
     since: Option<NaiveDate>,
     action: domain::registration::Action,
@@ -853,11 +866,11 @@ async fn set_status<W: Writer>(
     let Some(r) = rows.first() else {
         return Ok(None);
     };
-    let from = r[0].text().unwrap_or_default();
-    if from == to {
+    let current = r[0].text().unwrap_or_default();
+    if current == to || from.is_some_and(|f| !f.contains(&current.as_str())) {
         return Ok(None);
     }
-    let before = json!({"status": from, "status_since": r[1].date().map(|d| d.to_string())});
+    let before = json!({"status": current, "status_since": r[1].date().map(|d| d.to_string())});
     let after = json!({"status": to, "status_since": since.map(|d| d.to_string())});
     w.execute(
         "UPDATE institutions SET status = $1, status_since = $2 WHERE institution_id = $3".into(),
@@ -999,6 +1012,7 @@ async fn apply<W: Writer>(
                     w,
                     c,
                     inst,
+                    Some(&["active"]),
                     "suspended",
                     Some(today),
                     domain::registration::Action::Suspend,
@@ -1027,6 +1041,7 @@ async fn apply<W: Writer>(
                     w,
                     c,
                     inst,
+                    Some(&["active", "suspended"]),
                     "terminated",
                     Some(today),
                     domain::registration::Action::Terminate,
@@ -1242,6 +1257,7 @@ async fn roll_back<W: Writer>(
                     w,
                     c,
                     &e.target,
+                    None,
                     &to,
                     date(field(&e.before, "status_since")),
                     action,
@@ -2275,7 +2291,7 @@ impl Store {
                 });
                 if suspended_here
                     && let Some((b, a)) = set_status(
-                        &mut w, c, c.institution_id.as_str(), "active", Some(today),
+                        &mut w, c, c.institution_id.as_str(), Some(&["suspended"]), "active", Some(today),
                         domain::registration::Action::Reinstate, "整改验收合格,恢复评价活动", by, now,
                     )
                     .await?
@@ -2478,8 +2494,11 @@ impl Store {
         if is_party_scope(scope) {
             return Ok(None);
         }
-        let visible =
-            in_transaction!(read self, w => guard(&mut w, scope, id, false).await.is_ok());
+        let visible = in_transaction!(read self, w => match guard(&mut w, scope, id, false).await {
+            Ok(_) => true,
+            Err(Error::NoSuchCase(_)) => false,
+            Err(e) => return Err(e),
+        });
         if !visible {
             return Ok(None);
         }
@@ -2660,6 +2679,70 @@ impl Store {
                 .iter()
                 .filter_map(|r| Some((r[0].text()?, r[1].date()?, r[2].date()?, r[3].int())))
                 .collect())
+        })
+    }
+
+    /// Every candidate bar not lifted by a review, whatever its dates (screening
+    /// flags an application made inside any of them), by ID number.
+    pub async fn candidate_bars(&self) -> Result<Vec<CandidateBar>> {
+        in_transaction!(read self, w => {
+            let rows = w
+                .fetch(
+                    "SELECT b.id_number, b.barred_from, b.barred_until, b.case_id, c.number \
+                     FROM candidate_bars b JOIN cases c ON c.case_id = b.case_id \
+                     WHERE b.lifted_at IS NULL ORDER BY b.id_number, b.barred_from"
+                        .into(),
+                    &[],
+                    &[Kind::Text, Kind::Date, Kind::Date, Kind::Int, Kind::Text],
+                )
+                .await?;
+            Ok(rows
+                .iter()
+                .filter_map(|r| {
+                    Some(CandidateBar {
+                        id_number: r[0].text()?,
+                        from: r[1].date()?,
+                        until: r[2].date()?,
+                        case_id: r[3].int(),
+                        case_number: r[4].text().unwrap_or_default(),
+                    })
+                })
+                .collect())
+        })
+    }
+
+    /// The constraint measures (监督管理办法 第十七条) on an institution in force on
+    /// `as_of` (not lifted by a review): (measure, first day, last day, case id).
+    pub async fn constraints(
+        &self,
+        scope: &DataScope,
+        institution_id: &InstitutionId,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(Measure, NaiveDate, NaiveDate, i64)>> {
+        in_transaction!(read self, w => {
+            if !in_scope(&mut w, scope, institution_id).await? {
+                return Ok(Vec::new());
+            }
+            let rows = w
+                .fetch(
+                    "SELECT measure, valid_from, valid_until, case_id FROM institution_constraints \
+                     WHERE institution_id = $1 AND lifted_at IS NULL AND valid_from <= $2 AND valid_until >= $2 \
+                     ORDER BY constraint_id"
+                        .into(),
+                    &[text(institution_id.as_str()), Value::Date(as_of)],
+                    &[Kind::Text, Kind::Date, Kind::Date, Kind::Int],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        parse("institution_constraints", "measure", &r[0], Measure::parse)?,
+                        r[1].date().unwrap_or_default(),
+                        r[2].date().unwrap_or_default(),
+                        r[3].int(),
+                    ))
+                })
+                .collect()
         })
     }
 
