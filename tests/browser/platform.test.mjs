@@ -1,5 +1,8 @@
 // Browser tests of the officials' platform: `zhijian demo` on a fresh store,
-// Debian's chromium driven by playwright-core, run with `node --test`.
+// Debian's chromium driven by playwright-core, run with `node --test`. Among them,
+// one finding carried to a closed case by a city official and the institution's
+// clerk (statement and review request through the clerk's own pages), and a
+// clerk reading a notice and stating its case.
 //
 // ZHIJIAN_BIN names the binary (default ../../target/debug/zhijian), CHROMIUM
 // the browser (default /usr/bin/chromium).
@@ -147,4 +150,178 @@ test('an institution clerk cannot open another institution', async (t) => {
   assert.equal(own_page.status(), 200);
   const findings = await clerk.goto(`${base}/findings`);
   assert.equal(findings.status(), 403, 'screening results are not for institutions');
+});
+
+/** The case id in the page's URL. */
+function caseId(page) {
+  const m = page.url().match(/\/cases\/(\d+)/);
+  assert.ok(m, `on a case page: ${page.url()}`);
+  return m[1];
+}
+
+/**
+ * Submits a case form by its button and waits for the case page again (after a
+ * redirect, or shown again with what was refused); returns the refusal, if any.
+ */
+async function submit(page, button) {
+  await Promise.all([page.waitForEvent('framenavigated'), page.click(button)]);
+  await page.waitForLoadState('load');
+  const error = await page.$('#form-errors');
+  return error ? (await error.textContent()).trim() : null;
+}
+
+async function state(page) {
+  return page.getAttribute('#case-state', 'data-state');
+}
+
+/** The institution of the demo clerk. */
+async function clerkInstitution(t) {
+  const clerk = await loggedIn('clerk', t);
+  await clerk.goto(`${base}/institutions`);
+  const [own] = await column(clerk, '机构编码');
+  return { clerk, own };
+}
+
+test('a city official takes a finding through every state to a closed case', async (t) => {
+  const { clerk, own } = await clerkInstitution(t);
+  const page = await loggedIn('city', t);
+  // 立案 from a finding of the clerk's institution.
+  await page.goto(`${base}/findings?institution_id=${own}`);
+  await page.locator('table.grid tbody tr td a[href^="/findings/"]').first().click();
+  await page.waitForURL(/\/findings\/\d+$/);
+  await page.selectOption('#open-case select[name=party]', 'institution');
+  await Promise.all([page.waitForURL(/\/cases\/\d+$/), page.click('#open-case-submit')]);
+  const id = caseId(page);
+  assert.equal(await state(page), 'lead');
+  // 核查: two investigators.
+  await page.fill('#assign-form input[name=investigators]', '李调查, 周调查');
+  assert.equal(await submit(page, '#assign-submit'), null);
+  assert.equal(await state(page), 'investigating');
+  // Evidence: uploaded, listed, and downloaded as it was.
+  await page.click('details:has(#attach-form) > summary');
+  await page.setInputFiles('#attach-form input[name=file]', {
+    name: '检查笔录.txt', mimeType: 'text/plain', buffer: Buffer.from('现场检查笔录（浏览器测试）'),
+  });
+  await page.fill('#attach-form input[name=note]', '现场检查');
+  assert.equal(await submit(page, '#attach-submit'), null);
+  assert.match(await page.textContent('#attachments'), /检查笔录\.txt/);
+  const [evidence] = await Promise.all([page.waitForEvent('download'), page.click('#attachments a[href*="/attachments/"]')]);
+  assert.equal(readFileSync(await evidence.path()).toString(), '现场检查笔录（浏览器测试）');
+  // 拟处理: the rulebook's proposal, then changed to 约谈提醒 with a reason.
+  assert.equal(await submit(page, '#propose-submit'), null);
+  assert.equal(await state(page), 'proposed');
+  assert.match(await page.textContent('#proposal'), /处理措施/);
+  await page.click('#amend summary');
+  await page.$$eval('#amend-form input[name=sanction]', (boxes) => boxes.forEach((b) => { b.checked = false; }));
+  await page.check('#amend-form input[name=sanction][value=interview]');
+  await page.selectOption('#amend-form select[name=severity]', 'general');
+  await page.fill('#amend-form textarea[name=reason]', '初次违规且已主动纠正，约谈提醒（浏览器测试）');
+  assert.equal(await submit(page, '#amend-submit'), null);
+  assert.match(await page.textContent('#override-reason'), /初次违规/);
+  assert.match(await page.textContent('#proposal'), /约谈/);
+  // 告知: the notice is issued; deciding now is refused (the statement period runs).
+  assert.equal(await submit(page, '#notify-submit'), null);
+  assert.equal(await state(page), 'notified');
+  assert.match(await page.textContent('#deadline'), /陈述申辩期限/);
+  const early = await submit(page, '#decide-submit');
+  assert.match(early, /陈述申辩/, 'the decision waits for the statement or the end of its period');
+  // The clerk reads the notice and states its case.
+  await clerk.goto(`${base}/cases/${id}`);
+  await clerk.click('#documents a.doc-link');
+  await clerk.waitForURL(/\/documents\//);
+  assert.match(await clerk.textContent('.doc-title'), /告知书/);
+  assert.match(await clerk.textContent('#document'), /陈述和申辩/);
+  await clerk.goto(`${base}/cases/${id}`);
+  await clerk.fill('#statement-form textarea[name=text]', '已完成自查并整改，请求从轻处理。');
+  assert.equal(await submit(clerk, '#statement-submit'), null);
+  // 决定, 送达, 执行.
+  await page.goto(`${base}/cases/${id}`);
+  assert.match(await page.textContent('#statements'), /已完成自查/);
+  assert.equal(await submit(page, '#decide-submit'), null);
+  assert.equal(await state(page), 'decided');
+  assert.equal(await submit(page, '#serve-submit'), null);
+  assert.equal(await submit(page, '#execute-submit'), null);
+  assert.equal(await state(page), 'executing');
+  assert.match(await page.textContent('#effects'), /处理记录/, 'the effects applied are shown');
+  // Closing is refused while the party may still ask for a review (第十九条).
+  assert.match(await submit(page, '#close-submit'), /申请复核/);
+  // The party asks for a review at once; the review upholds the decision; the
+  // case closes (no window is left to wait for).
+  await clerk.goto(`${base}/cases/${id}`);
+  await clerk.fill('#review-request-form textarea[name=text]', '对约谈决定无异议，仅请求复核处理依据。');
+  assert.equal(await submit(clerk, '#review-request-submit'), null);
+  await page.goto(`${base}/cases/${id}`);
+  assert.equal(await state(page), 'review');
+  await page.selectOption('#decide-review-form select[name=outcome]', 'uphold');
+  await page.fill('#decide-review-form textarea[name=reason]', '原处理决定认定事实清楚，依据正确。');
+  assert.equal(await submit(page, '#decide-review-submit'), null);
+  assert.equal(await state(page), 'executing');
+  await page.fill('#close-form input[name=note]', '约谈完毕，结案');
+  assert.equal(await submit(page, '#close-submit'), null);
+  assert.equal(await state(page), 'closed');
+  // The case file has every step; the documents print in the official layout.
+  const file = await page.textContent('#timeline');
+  for (const step of ['立案', '指派调查人员', '拟处理', '告知', '陈述申辩', '处理决定', '送达', '执行', '申请复核', '复核决定', '结案']) {
+    assert.ok(file.includes(step), `the case file records ${step}`);
+  }
+  const kinds = await page.$$eval('#documents a.doc-link', (as) => as.map((a) => a.textContent.trim()));
+  assert.deepEqual(kinds, ['告知书', '处理决定书', '复核决定书']);
+  await page.goto(`${base}/cases/${id}/documents/decision`);
+  assert.match(await page.textContent('#doc-number'), /^\S+决〔\d{4}〕\d+号$/);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('.side'), false, 'the menu is not printed');
+  assert.equal(await page.$eval('.doc-title', (e) => getComputedStyle(e).textAlign), 'center');
+  assert.equal(await page.$eval('.doc-sign', (e) => getComputedStyle(e).textAlign), 'center');
+  await page.emulateMedia({ media: 'screen' });
+  // The register (处理档案) exports.
+  await page.goto(`${base}/cases`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const xlsx = path.join(dir, 'cases.xlsx');
+  await download.saveAs(xlsx);
+  assert.equal(readFileSync(xlsx).subarray(0, 2).toString(), 'PK');
+});
+
+test('an institution clerk reads the notice and submits a statement', async (t) => {
+  const { clerk, own } = await clerkInstitution(t);
+  // The city opens a case on a complaint and notifies it.
+  const page = await loggedIn('city', t);
+  await page.goto(`${base}/cases/new`);
+  await page.selectOption('#open-case-form select[name=source_kind]', 'complaint');
+  await page.fill('#open-case-form input[name=source_detail]', 'TS-2026-001 考场秩序混乱');
+  await page.fill('#open-case-form input[name=institution_id]', own);
+  await page.selectOption('#open-case-form select[name=party_kind]', 'institution');
+  await page.fill('#open-case-form input[name=summary]', '投诉举报：考场秩序混乱（浏览器测试）');
+  await Promise.all([page.waitForURL(/\/cases\/\d+$/), page.click('#open-case-submit')]);
+  const id = caseId(page);
+  await page.fill('#assign-form input[name=investigators]', '王调查, 赵调查');
+  assert.equal(await submit(page, '#assign-submit'), null);
+  // Without findings the rulebook has nothing to propose: the official writes it.
+  assert.match(await submit(page, '#propose-submit'), /没有可据以提出处理意见的预警/);
+  await page.click('#amend summary');
+  await page.check('#amend-form input[name=sanction][value=interview]');
+  await page.fill('#amend-form textarea[name=basis]', '评价机构违纪违规认定处理指引 第3项');
+  await page.fill('#amend-form textarea[name=facts]', '考场秩序混乱，未按规定核验身份');
+  await page.fill('#amend-form textarea[name=reason]', '依投诉核查结果提出');
+  assert.equal(await submit(page, '#amend-submit'), null);
+  assert.equal(await submit(page, '#notify-submit'), null);
+  const number = (await page.textContent('h1')).replace('案件', '').trim();
+
+  // The clerk: the case is on the home page (due this week) and in its list.
+  await clerk.goto(`${base}/`);
+  assert.match(await clerk.textContent('#due-soon'), new RegExp(number));
+  await clerk.goto(`${base}/cases`);
+  assert.ok((await column(clerk, '案件编号')).includes(number));
+  await clerk.goto(`${base}/cases/${id}`);
+  assert.equal(await clerk.$('#timeline'), null, 'the internal case file is not shown to the party');
+  assert.equal(await clerk.$('#next-step'), null, 'the party does not handle the case');
+  await clerk.click('#documents a.doc-link');
+  assert.match(await clerk.textContent('#document'), /考场秩序混乱/);
+  assert.match(await clerk.textContent('#document'), /陈述和申辩的权利/);
+  await clerk.goBack();
+  await clerk.fill('#statement-form textarea[name=text]', '考场当日因停电临时调整，已补充身份核验记录。');
+  assert.equal(await submit(clerk, '#statement-submit'), null);
+  const rows = await clerk.$$eval('#statements tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.some((r) => r.includes('已补充身份核验记录') && r.includes('期限内')), rows.join('\n'));
+  const forbidden = await clerk.goto(`${base}/cases/new`);
+  assert.equal(forbidden.status(), 403, 'the institution does not open cases');
 });

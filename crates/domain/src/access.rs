@@ -74,6 +74,20 @@ pub enum Permission {
     ManageReferenceData,
     /// Read the operation log (操作日志).
     ViewOperationLog,
+    /// 案件办理: the case list, a case's page and its printed documents (an
+    /// institution's clerk: the cases against its own institution once investigated,
+    /// without the internal material — the store decides what the scope sees).
+    ViewCases,
+    /// The internal case file: evidence and on-site records attached to a case (not
+    /// for the institution whose case it is).
+    ViewCaseFiles,
+    /// Handle cases (第十七条–第二十一条): open, assign investigators, propose,
+    /// notify, decide, review, execute, check rectification, close, attach evidence.
+    HandleCases,
+    /// The party's acts in a case: a statement (陈述申辩), a rectification report, a
+    /// review or recusal request — by the institution's clerk, or recorded by an
+    /// official for a party who answers on paper.
+    AnswerCases,
 }
 
 impl Role {
@@ -84,7 +98,9 @@ impl Role {
     /// supervisory decisions; the external quality supervisor reads screening
     /// results to plan inspections; the 纪检监察/审计 observer reads everything in
     /// its region, including the operation log, and never writes; an institution's
-    /// clerk sees its own records and uploads its own data.
+    /// clerk sees its own records and uploads its own data. Cases are handled by the
+    /// officials and read by everyone else in scope; the clerk answers its own
+    /// institution's cases but never sees their internal file.
     pub fn may(self, p: Permission) -> bool {
         use Permission::*;
         use Role::*;
@@ -97,6 +113,10 @@ impl Role {
             ManageAccounts => matches!(self, Admin | Province | City | District),
             ManageReferenceData => self == Admin,
             ViewOperationLog => matches!(self, Admin | Observer),
+            ViewCases => true,
+            ViewCaseFiles => self != Institution,
+            HandleCases => self.is_official(),
+            AnswerCases => self.is_official() || self == Institution,
         }
     }
 }
@@ -256,6 +276,23 @@ mod tests {
         assert!(DataScope::for_account(Role::Institution, Some(r("420100")), None).is_err());
         assert!(!Role::Observer.can_write() && Role::Institution.can_write());
         assert_eq!(Role::parse("市州人社/职鉴中心").unwrap(), Role::City);
+    }
+
+    #[test]
+    fn officials_handle_cases_and_the_clerk_answers_them() {
+        for role in Role::ALL {
+            assert!(role.may(Permission::ViewCases));
+            assert_eq!(role.may(Permission::HandleCases), role.is_official());
+            assert_eq!(
+                role.may(Permission::AnswerCases),
+                role.is_official() || *role == Role::Institution
+            );
+            assert_eq!(
+                role.may(Permission::ViewCaseFiles),
+                *role != Role::Institution
+            );
+        }
+        assert!(!Role::Observer.may(Permission::AnswerCases));
     }
 
     #[test]

@@ -512,9 +512,38 @@ impl Store {
                 f.to.and_then(|d| d.succ_opt())
                     .map(|d| Value::DateTime(d.and_hms_opt(0, 0, 0).expect("midnight"))),
             );
-        Ok(
-            in_transaction!(read self, w => grid(&mut w, BATCH_COLS, &q, "b.start_at DESC, b.batch_id", Some(paging)).await?),
-        )
+        // The page first, then the counts of its activities only: computed in the
+        // select list, they would be computed for every row skipped by OFFSET too.
+        Ok(in_transaction!(read self, w => {
+            let mut g = grid(&mut w, &BATCH_COLS[..BATCH_COLS.len() - 2], &q, "b.start_at DESC, b.batch_id", Some(paging)).await?;
+            let ids: Vec<Value<'static>> = g.rows.iter().filter_map(|r| r[0].clone()).map(|b| Value::Text(b.into())).collect();
+            let mut counts: Vec<std::collections::HashMap<String, i64>> = Vec::new();
+            for table in ["enrollments", "certificates"] {
+                let mut per = std::collections::HashMap::new();
+                if !ids.is_empty() {
+                    let ps: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+                    for r in w
+                        .fetch(
+                            format!("SELECT batch_id, COUNT(*) FROM {table} WHERE batch_id IN ({}) GROUP BY batch_id", ps.join(", ")),
+                            &ids,
+                            &[Kind::Text, Kind::Int],
+                        )
+                        .await?
+                    {
+                        per.insert(r[0].text().unwrap_or_default(), r[1].int());
+                    }
+                }
+                counts.push(per);
+            }
+            g.columns.extend(["enrolled", "certified"]);
+            for r in &mut g.rows {
+                let id = r[0].clone().unwrap_or_default();
+                for per in &counts {
+                    r.push(Some(per.get(&id).copied().unwrap_or(0).to_string()));
+                }
+            }
+            g
+        }))
     }
 
     /// One activity in scope, or `None`.
@@ -853,7 +882,6 @@ impl Store {
         use Kind::*;
         Ok(in_transaction!(read self, w => {
             let run = latest(&mut w).await?;
-            let count = |rows: Vec<Vec<Cell>>| rows.first().map_or(0, |r| r[0].int() as u64);
             let mut d = Dashboard::default();
 
             let mut q = Query::new("FROM institutions i");
@@ -865,9 +893,29 @@ impl Store {
                 .map(|r| (r[0].text().unwrap_or_default(), r[1].int() as u64))
                 .collect();
 
+            // Totals as of the latest run (counted when it was recorded).
+            let mut sq = Query::new("FROM run_stats k");
+            sq.when("k.run_id", "=", Some(Value::Int(run)))
+                .scoped(scope, Via::InstitutionColumn("k.institution_id"));
+            if let Some(r) = w
+                .fetch(
+                    format!(
+                        "SELECT CAST(COALESCE(SUM(k.batches), 0) AS BIGINT), CAST(COALESCE(SUM(k.enrollments), 0) AS BIGINT), \
+                         CAST(COALESCE(SUM(k.certificates), 0) AS BIGINT) {}",
+                        sq.from_where
+                    ),
+                    &sq.values,
+                    &[Int, Int, Int],
+                )
+                .await?
+                .first()
+            {
+                d.batches = r[0].int() as u64;
+                d.enrollments = r[1].int() as u64;
+                d.certificates = r[2].int() as u64;
+            }
             let mut q = Query::new("FROM batches b");
             q.scoped(scope, Via::InstitutionColumn("b.institution_id"));
-            d.batches = count(w.fetch(format!("SELECT COUNT(*) {}", q.from_where), &q.values, &[Int]).await?);
             // Activities per month, then the findings of those activities per month
             // (two grouped scans, not a count per activity).
             let month = |r: &Vec<Cell>| (r[0].text().unwrap_or_default(), r[1].int() as u64);
@@ -901,16 +949,6 @@ impl Store {
                     (m, n, f)
                 })
                 .collect();
-
-            let mut q = Query::new("FROM enrollments e JOIN batches b ON b.batch_id = e.batch_id");
-            q.scoped(scope, Via::InstitutionColumn("b.institution_id"));
-            d.enrollments = match scope {
-                DataScope::Everything => count(w.fetch("SELECT COUNT(*) FROM enrollments".into(), &[], &[Int]).await?),
-                _ => count(w.fetch(format!("SELECT COUNT(*) {}", q.from_where), &q.values, &[Int]).await?),
-            };
-            let mut q = Query::new("FROM certificates c");
-            q.scoped(scope, Via::InstitutionColumn("c.institution_id"));
-            d.certificates = count(w.fetch(format!("SELECT COUNT(*) {}", q.from_where), &q.values, &[Int]).await?);
 
             let mut q = Query::new("FROM findings f");
             q.when("f.last_run", "=", Some(Value::Int(run)))

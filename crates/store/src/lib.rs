@@ -180,6 +180,7 @@ fn migrations(backend: Backend) -> Migrator {
         migration!(5, "calendar", "0005_calendar.sql"),
         migration!(6, "platform", "0006_platform.sql"),
         migration!(7, "cases", "0007_cases.sql"),
+        migration!(8, "stats", "0008_stats.sql"),
     ];
     let files = ALL.iter().map(|&(version, description, sqlite, pg)| {
         let sql = match backend {

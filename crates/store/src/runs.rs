@@ -325,6 +325,20 @@ async fn record<W: Writer>(w: &mut W, input: &RunInput) -> Result<RunReport> {
         }
         w.execute(sql, &values).await?;
     }
+    // Per-institution counts for the dashboard: every institution with activities
+    // or certificates, as the store holds them when the run is recorded.
+    w.execute(
+        "INSERT INTO run_stats (run_id, institution_id, batches, enrollments, certificates) \
+         SELECT $1, x.institution_id, SUM(x.b), SUM(x.e), SUM(x.c) FROM ( \
+           SELECT institution_id, COUNT(*) AS b, 0 AS e, 0 AS c FROM batches GROUP BY institution_id \
+           UNION ALL SELECT b.institution_id, 0, COUNT(*), 0 FROM enrollments e \
+             JOIN batches b ON b.batch_id = e.batch_id GROUP BY b.institution_id \
+           UNION ALL SELECT institution_id, 0, 0, COUNT(*) FROM certificates GROUP BY institution_id \
+         ) x GROUP BY x.institution_id"
+            .into(),
+        &[Value::Int(run_id)],
+    )
+    .await?;
     w.execute(
         "UPDATE screening_runs SET new_count = $1 WHERE run_id = $2".into(),
         &[Value::Int(fresh.len() as i64), Value::Int(run_id)],

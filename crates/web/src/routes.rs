@@ -23,6 +23,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("考务监测", "/activities"),
     ("预警中心", "/findings"),
     ("风险清单", "/risk"),
+    ("案件办理", "/cases"),
     ("数据导入", "/imports"),
     ("证书查询", "/certificates"),
     ("账号管理", "/system/accounts"),
@@ -73,7 +74,17 @@ routes! {
     get "/findings" Some(ViewFindings) => pages::findings::list;
     get "/findings/{id}" Some(ViewFindings) => pages::findings::detail;
     post "/findings/{id}/mark" Some(MarkFindings) => pages::findings::mark;
+    post "/findings/{id}/case" Some(HandleCases) => pages::cases::open_from_finding;
     get "/risk" Some(ViewFindings) => pages::risk::list;
+    get "/cases" Some(ViewCases) => pages::cases::list;
+    get "/cases/new" Some(HandleCases) => pages::cases::new_form;
+    post "/cases" Some(HandleCases) => pages::cases::open;
+    get "/cases/{id}" Some(ViewCases) => pages::cases::detail;
+    post "/cases/{id}/actions" Some(HandleCases) => pages::cases::act;
+    post "/cases/{id}/answer" Some(AnswerCases) => pages::cases::answer;
+    post "/cases/{id}/attachments" Some(HandleCases) => pages::cases::attach;
+    get "/cases/{id}/attachments/{file}" Some(ViewCaseFiles) => pages::cases::attachment;
+    get "/cases/{id}/documents/{doc}" Some(ViewCases) => pages::cases::document;
     get "/imports" Some(Import) => pages::imports::page;
     post "/imports" Some(Import) => pages::imports::upload;
     get "/imports/templates/{name}" Some(Import) => pages::imports::template;

@@ -2,6 +2,10 @@
 //! load the snapshot, screen it with the rulebook its data names, and record
 //! the run with its findings and risk list. `zhijian screen --db` records its
 //! runs through [`run_input`] too, so both paths store the same thing.
+//!
+//! Both pass the candidate bars of executed cases ([`bars`]) to screening, so an
+//! enrollment of a barred candidate inside the bar becomes an
+//! `eligibility.barred_candidate` finding.
 
 use chrono::NaiveDateTime;
 use screen::{RiskRow, Screening};
@@ -52,6 +56,22 @@ pub fn run_input(
     })
 }
 
+/// The candidate bars (第六条, 第七条) of executed cases not lifted by a review, as
+/// screening takes them; the decision named is the case's number.
+pub async fn bars(store: &Store) -> store::Result<Vec<screen::Bar>> {
+    Ok(store
+        .candidate_bars()
+        .await?
+        .into_iter()
+        .map(|b| screen::Bar {
+            candidate_id: b.id_number,
+            from: b.from,
+            until: b.until,
+            decision: format!("处理案件 {}", b.case_number),
+        })
+        .collect())
+}
+
 /// Screens everything the store holds and records the run; returns a one-line
 /// summary in Chinese, or why it could not.
 pub async fn screen_store(store: &Store) -> Result<String, String> {
@@ -60,6 +80,9 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
         .load_dataset()
         .await
         .map_err(|e| format!("读取数据库失败：{e}"))?;
+    let bars = bars(store)
+        .await
+        .map_err(|e| format!("读取禁考记录失败：{e}"))?;
     if ds.tables.present.is_empty() {
         return Err("数据库中没有数据".into());
     }
@@ -77,7 +100,7 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
                 rulebook: &book,
                 as_of: None,
                 progress: None,
-                bars: &[],
+                bars: &bars,
             },
         );
         let rows = screen::risk_list(&s, &ds);

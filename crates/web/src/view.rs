@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::routes::{MENU, path_allowed};
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
+use domain::case;
 use domain::enums::*;
 use domain::finding::FindingKind;
 use store::browse::Grid;
@@ -227,6 +228,33 @@ pub fn label(column: &str) -> &'static str {
         "reason" => "理由",
         "marked_by" => "处理人",
         "per_item" => "各条目预警数",
+        "case_id" => "案件",
+        "number" => "案件编号",
+        "party_kind" => "当事人类别",
+        "party_name" => "当事人",
+        "institution_name" => "所属机构",
+        "source_kind" => "案件来源",
+        "state" => "案件状态",
+        "major" => "评价要情",
+        "major_ground" => "要情类别",
+        "opened_at" => "立案时间",
+        "opened_by" => "立案人",
+        "updated_at" => "最近办理",
+        "measures" => "处理措施",
+        "basis" => "依据",
+        "override_reason" => "变更拟处理理由",
+        "notice_number" => "告知书文号",
+        "decision_number" => "处理决定书文号",
+        "served_on" => "送达日期",
+        "review_outcome" => "复核结果",
+        "review_number" => "复核决定书文号",
+        "executed_on" => "执行日期",
+        "effects" => "执行措施",
+        "closed_at" => "结案时间",
+        "outcome" => "结案情况",
+        "deadline" => "期限事项",
+        "due" => "截止日期",
+        "days_left" => "剩余工作日",
         _ => "（未命名）",
     }
 }
@@ -298,6 +326,7 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
         "institution_id" => link(v.to_string(), format!("/institutions/{v}")),
         "batch_id" => link(v.to_string(), format!("/activities/{v}")),
         "finding_id" => link(format!("#{v}"), format!("/findings/{v}")),
+        "case_id" => link(format!("#{v}"), format!("/cases/{v}")),
         "cert_no" | "prior_cert_no" => link(v.to_string(), format!("/certificates?cert_no={v}")),
         "id_number" | "candidate_id" => text(mask_id(v)),
         "phone" => text(mask_phone(v)),
@@ -350,6 +379,39 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
                 .map_or_else(|| v.to_string(), |n| format!("{v} {n}")),
         ),
         "role" => text(zh(domain::access::Role::parse, domain::access::Role::zh, v)),
+        "party_kind" => text(zh(case::PartyKind::parse, case::PartyKind::zh, v)),
+        "source_kind" => text(zh(case::SourceKind::parse, case::SourceKind::zh, v)),
+        "major_ground" => text(zh(case::MajorGround::parse, case::MajorGround::zh, v)),
+        "review_outcome" => text(zh(case::ReviewOutcome::parse, case::ReviewOutcome::zh, v)),
+        "deadline" => text(zh(case::DeadlineKind::parse, case::DeadlineKind::zh, v)),
+        "state" => CellView {
+            text: zh(case::CaseState::parse, case::CaseState::zh, v),
+            href: None,
+            class: match v {
+                "closed" | "dropped" => "st-muted",
+                "review" | "rectifying" => "st-warn",
+                _ => "",
+            },
+        },
+        "major" => CellView {
+            text: v.to_string(),
+            href: None,
+            class: if v == "是" { "st-bad" } else { "" },
+        },
+        "days_left" => match v.parse::<i64>() {
+            Ok(n) if n < 0 => CellView {
+                text: format!("已逾期 {} 个工作日", -n),
+                href: None,
+                class: "st-bad",
+            },
+            Ok(0) => CellView {
+                text: "今日到期".into(),
+                href: None,
+                class: "st-warn",
+            },
+            Ok(n) => text(format!("{n} 个工作日")),
+            Err(_) => text(v.to_string()),
+        },
         "action" => text(action_zh(v).to_string()),
         _ => text(v.to_string()),
     }
@@ -372,6 +434,8 @@ pub fn action_zh(code: &str) -> &str {
         "set_regions" => "维护行政区划",
         "calendar" => "导入节假日安排",
         "set_password" => "重置密码",
+        "case" => "案件办理",
+        "view_attachment" => "查看案件材料",
         other => other,
     }
 }

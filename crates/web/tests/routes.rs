@@ -11,11 +11,13 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use domain::RegionCode;
 use domain::access::{DataScope, Role};
+use domain::case::{AttachmentKind, Issuer, Party, Source};
 use domain::ids::InstitutionId;
 use http_body_util::BodyExt;
 use std::collections::BTreeMap;
 use store::accounts::NewAccount;
 use store::browse::{CertificateQuery, Paging};
+use store::cases::NewCase;
 use store::{Address, Store};
 use tower::ServiceExt;
 
@@ -35,6 +37,8 @@ const NOT_CLERK: &[Role] = &[Admin, Province, City, District, Supervisor, Observ
 const UPLOADERS: &[Role] = &[Admin, Province, City, District, Institution];
 const ACCOUNT_MANAGERS: &[Role] = &[Admin, Province, City, District];
 const CERT_READERS: &[Role] = &[Admin, Province, City, District, Institution, Observer];
+/// The party's acts in a case: its clerk, or an official recording them.
+const CASE_ANSWERERS: &[Role] = &[Province, City, District, Institution];
 const PUBLIC: &[Role] = &[];
 
 /// (method, route, roles that may use it; `PUBLIC` = no login needed).
@@ -54,7 +58,17 @@ const EXPECTED: &[(&str, &str, &[Role])] = &[
     ("get", "/findings", NOT_CLERK),
     ("get", "/findings/{id}", NOT_CLERK),
     ("post", "/findings/{id}/mark", OFFICIALS),
+    ("post", "/findings/{id}/case", OFFICIALS),
     ("get", "/risk", NOT_CLERK),
+    ("get", "/cases", ALL),
+    ("get", "/cases/new", OFFICIALS),
+    ("post", "/cases", OFFICIALS),
+    ("get", "/cases/{id}", ALL),
+    ("post", "/cases/{id}/actions", OFFICIALS),
+    ("post", "/cases/{id}/answer", CASE_ANSWERERS),
+    ("post", "/cases/{id}/attachments", OFFICIALS),
+    ("get", "/cases/{id}/attachments/{file}", NOT_CLERK),
+    ("get", "/cases/{id}/documents/{doc}", ALL),
     ("get", "/imports", UPLOADERS),
     ("post", "/imports", UPLOADERS),
     ("get", "/imports/templates/{name}", UPLOADERS),
@@ -81,6 +95,10 @@ struct Target {
     cert_ref: i64,
     /// An account anchored there (for the account actions).
     account: i64,
+    /// A case against the institution, notified (its clerk sees it), with one
+    /// attached file.
+    case: i64,
+    attachment: i64,
 }
 
 struct Fixture {
@@ -269,6 +287,8 @@ async fn fixture() -> Fixture {
             finding: findings.get(0, "finding_id").unwrap().parse().unwrap(),
             cert_ref: certs.get(0, "cert_ref").unwrap().parse().unwrap(),
             account: 0,
+            case: 0,
+            attachment: 0,
         });
     }
 
@@ -325,6 +345,53 @@ async fn fixture() -> Fixture {
             .await
             .unwrap();
     }
+    // A case in each city: opened from the finding, investigated, proposed by the
+    // rulebook and notified, with evidence attached.
+    for t in targets.iter_mut() {
+        let everything = DataScope::Everything;
+        let new = NewCase {
+            party: Party::Institution(InstitutionId::parse(&t.institution).unwrap()),
+            institution_id: None,
+            source: Source::Findings(vec![t.finding]),
+            summary: "路由测试".into(),
+        };
+        let id = store
+            .open_case(&everything, "test", now, &new)
+            .await
+            .unwrap();
+        store
+            .assign_investigators(&everything, "test", now, id, &["li".into(), "zhou".into()])
+            .await
+            .unwrap();
+        let book = store.case_rulebook().await.unwrap();
+        store
+            .propose(&everything, "test", now, id, &book, None)
+            .await
+            .unwrap();
+        let issuer = Issuer {
+            name: "湖北省人力资源和社会保障厅".into(),
+            abbreviation: "鄂人社鉴".into(),
+        };
+        store
+            .notify(&everything, "test", now, id, &issuer)
+            .await
+            .unwrap();
+        t.attachment = store
+            .attach(
+                &everything,
+                "test",
+                now,
+                id,
+                AttachmentKind::Evidence,
+                "证据.txt",
+                b"evidence",
+                &[],
+                "",
+            )
+            .await
+            .unwrap();
+        t.case = id;
+    }
     let app = web::routes::router(web::AppState::new(store.clone()));
     let mut sessions = BTreeMap::new();
     for role in ALL {
@@ -345,6 +412,7 @@ async fn fixture() -> Fixture {
 /// The concrete URI and form body of a route for a target.
 fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
     let id = match route {
+        r if r.starts_with("/cases/") => t.case.to_string(),
         r if r.starts_with("/institutions/") => t.institution.clone(),
         r if r.starts_with("/activities/") => t.batch.clone(),
         r if r.starts_with("/findings/") => t.finding.to_string(),
@@ -354,6 +422,8 @@ fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
     let uri = route
         .replace("{id}", &id)
         .replace("{name}", "institutions.csv")
+        .replace("{file}", &t.attachment.to_string())
+        .replace("{doc}", "notice")
         .replace("{*path}", "app.css");
     let body = match route {
         "/findings/{id}/mark" => format!("_csrf={csrf}&status=confirmed&reason=test"),
@@ -366,6 +436,15 @@ fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
             format!("_csrf={csrf}&csv=date,off_day,name%0A2031-01-01,true,%E5%85%83%E6%97%A6")
         }
         "/system/accounts" => format!("_csrf={csrf}&username=&display_name=&role=city&password="),
+        // Opens a case (a complaint against the institution).
+        "/cases" => format!(
+            "_csrf={csrf}&source_kind=complaint&source_detail=T-1&institution_id={}&party_kind=institution&summary=test",
+            t.institution
+        ),
+        "/findings/{id}/case" => format!("_csrf={csrf}&party=institution"),
+        // Refused without changing the case: no investigators named, no text.
+        "/cases/{id}/actions" => format!("_csrf={csrf}&action=assign&investigators="),
+        "/cases/{id}/answer" => format!("_csrf={csrf}&action=statement&text="),
         _ => format!("_csrf={csrf}"),
     };
     (uri, Some(body))
@@ -494,6 +573,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         if role != Supervisor {
             lists.push("/certificates?cert_no=x&per_page=200".to_string());
         }
+        lists.push("/cases?per_page=200".to_string());
         if role != Institution {
             lists.push(format!("/findings?institution_id={o}"));
             lists.push("/risk?per_page=200".to_string());

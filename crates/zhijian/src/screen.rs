@@ -43,11 +43,11 @@ pub fn run(
     // The rulebook named on the command line must exist before any work is done.
     let chosen = policy.map(Rulebook::builtin).transpose()?;
 
-    let (ds, store) = match source {
-        Source::Files(path) => (read_with_progress(path)?.dataset, None),
+    let (ds, store, bars) = match source {
+        Source::Files(path) => (read_with_progress(path)?.dataset, None, Vec::new()),
         Source::Store(db) => {
             let rt = crate::db::runtime()?;
-            let (ds, store) = rt.block_on(async {
+            let (ds, store, bars) = rt.block_on(async {
                 let store = crate::db::open(db).await?;
                 let progress = bar(0, "读取数据库 loading the store", false);
                 let ds = store
@@ -61,9 +61,13 @@ pub fn run(
                         store.address()
                     );
                 }
-                anyhow::Ok((ds, store))
+                // Candidates barred by executed cases (第六条, 第七条).
+                let bars = web::screening::bars(&store)
+                    .await
+                    .context("读取禁考记录失败 cannot read the candidate bars")?;
+                anyhow::Ok((ds, store, bars))
             })?;
-            (ds, Some((rt, store)))
+            (ds, Some((rt, store)), bars)
         }
     };
     let read_secs = started.elapsed().as_secs_f64();
@@ -90,7 +94,7 @@ pub fn run(
         rulebook: &book,
         as_of,
         progress: Some(&tick),
-        bars: &[],
+        bars: &bars,
     };
     let s = ::screen::screen(&ds, &opts);
     progress.finish_and_clear();

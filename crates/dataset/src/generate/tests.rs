@@ -582,8 +582,11 @@ fn every_kind_is_injected_at_scale_one() {
             generate_tables(&config(0.02, seed)).1
         };
         let rules: BTreeSet<&str> = labels.iter().map(|l| l.rule.as_str()).collect();
+        // A barred candidate's application needs the bars decided in the store's
+        // cases, which a dataset does not carry: the store tests inject it.
         let missing: Vec<&str> = FindingKind::ALL
             .iter()
+            .filter(|k| **k != FindingKind::CandidateBarred)
             .map(|k| k.id())
             .filter(|k| !rules.contains(k))
             .collect();

@@ -116,6 +116,9 @@ pub struct FindingPage {
     pub marks: TableView,
     pub can_mark: bool,
     pub status: String,
+    /// Whether the caller may open a case from the finding, and against whom.
+    pub can_open_case: bool,
+    pub parties: Vec<(String, String)>,
 }
 
 /// `GET /findings/{id}`.
@@ -160,6 +163,25 @@ pub async fn detail(
         .map(|e| serde_json::to_string_pretty(e).unwrap_or_default())
         .unwrap_or_default();
     let head = crate::view::fields(&d.head, &["first_run", "last_run"]);
+    let mut parties = Vec::new();
+    if let Some(i) = d.head.get(0, "institution_id") {
+        parties.push((
+            "institution".to_string(),
+            format!(
+                "评价机构 {i} {}",
+                d.institution_name.clone().unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(c) = d.head.get(0, "candidate_id") {
+        parties.push((
+            "candidate".to_string(),
+            format!("参评人员 {}", crate::view::mask_id(c)),
+        ));
+    }
+    if let Some(p) = d.head.get(0, "person_id") {
+        parties.push(("staff".to_string(), format!("工作人员 {p}")));
+    }
     render(&FindingPage {
         chrome: Chrome::new(&caller, format!("预警 #{id}"), "/findings"),
         id,
@@ -172,6 +194,8 @@ pub async fn detail(
         evidence: mask_evidence(&evidence),
         marks: TableView::of(&d.marks, &[], &[]),
         can_mark: caller.role().may(Permission::MarkFindings),
+        can_open_case: caller.role().may(Permission::HandleCases) && !parties.is_empty(),
+        parties,
         status: d
             .head
             .get(0, "finding_status")
@@ -181,7 +205,7 @@ pub async fn detail(
 }
 
 /// Masks 18-character ID numbers inside the evidence text.
-fn mask_evidence(text: &str) -> String {
+pub fn mask_evidence(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

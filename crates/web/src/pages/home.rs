@@ -1,6 +1,8 @@
 //! 首页: counts, findings by guide item and severity, by city (on the
 //! province's map where its geometry is embedded), by month, and what needs
-//! attention today.
+//! attention today: registrations about to expire, case deadlines overdue or due
+//! within a week (in working days, on the statutory calendar), and 评价要情 —
+//! the major cases reported up the jurisdiction chain to the province.
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -22,6 +24,12 @@ pub struct HomePage {
     pub run: String,
     pub open_grave: u64,
     pub expiring: TableView,
+    /// Case deadlines already passed.
+    pub overdue: TableView,
+    /// Case deadlines within [`domain::case::DUE_SOON_WORKING_DAYS`] working days.
+    pub due_soon: TableView,
+    /// 评价要情 in scope (not for the institution's own account).
+    pub majors: Option<TableView>,
 }
 
 /// `GET /`.
@@ -36,6 +44,28 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
             .map_or_else(|| code.to_string(), |(_, n)| n.clone())
     };
     let show_findings = caller.role().may(Permission::ViewFindings);
+    let calendar = st.store.calendar().await?;
+    let due = st.store.deadlines(caller.scope(), today, &calendar).await?;
+    let (late, soon): (Vec<_>, Vec<_>) = due.iter().partition(|d| d.deadline.overdue);
+    let deadline_table = |list: &[&store::cases::DueCase]| {
+        TableView::of(&crate::pages::cases::deadline_grid(list), &[], &[])
+    };
+    let majors = if caller.role().may(Permission::ViewCaseFiles) {
+        let grid = st.store.major_cases(caller.scope()).await?;
+        Some(TableView::of(
+            &grid,
+            &[
+                "major",
+                "updated_at",
+                "candidate_id",
+                "person_id",
+                "institution_name",
+            ],
+            &[],
+        ))
+    } else {
+        None
+    };
     let total: u64 = d.institutions.iter().map(|(_, n)| n).sum();
     let mut cards: Vec<(String, String, String)> =
         vec![("备案机构".into(), total.to_string(), "/institutions".into())];
@@ -124,5 +154,8 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         run,
         open_grave: open(Severity::Grave),
         expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]),
+        overdue: deadline_table(&late),
+        due_soon: deadline_table(&soon),
+        majors,
     })
 }

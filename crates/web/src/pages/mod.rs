@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod calendar;
+pub mod cases;
 pub mod certificates;
 pub mod findings;
 pub mod home;

@@ -3,8 +3,9 @@
 //! statutory calendar, a late review refused, the review extended once only,
 //! escalation on repeat (warning → rectification rejected → 终止备案, and a new case
 //! against the sanctioned institution proposed 特别严重), effects applied and rolled
-//! back by a review, conflicts of interest and recusal, jurisdiction, and what an
-//! institution's own account may do.
+//! back by a review, conflicts of interest and recusal, jurisdiction, what an
+//! institution's own account may do, and a barred candidate's later application
+//! flagged by screening (the platform's and `zhijian screen --db`).
 
 use crate::store::{Backend, TestDb, fresh, open, province, rt, suite};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -32,6 +33,7 @@ suite!(
     conflicts_of_interest_and_recusal,
     a_city_acts_only_on_its_own_cases,
     the_clerk_reads_and_answers_but_does_not_decide,
+    a_barred_candidate_applying_again_is_a_finding,
 );
 
 fn d(s: &str) -> NaiveDate {
@@ -1770,5 +1772,134 @@ fn the_clerk_reads_and_answers_but_does_not_decide(b: Backend) {
             .await
             .unwrap();
         assert_eq!(state(&store, id, "2025-11-21").await, CaseState::Review);
+    });
+}
+
+/// 第七条: a candidate barred by an executed case applies again inside the bar; the
+/// next screening of the store (the platform's, and `zhijian screen --db`) reports
+/// `eligibility.barred_candidate` naming the case.
+fn a_barred_candidate_applying_again_is_a_finding(b: Backend) {
+    let db = fresh(b, "case_bar");
+    let src = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let (store, tables) = screened(&db, src.path(), 7).await;
+        let book = store.case_rulebook().await.unwrap();
+        let barred = FindingKind::CandidateBarred.id();
+        let all = findings(&store).await;
+        assert!(
+            all.iter().all(|f| f.rule != barred),
+            "without bars there is no such finding"
+        );
+        let f = all
+            .iter()
+            .find(|f| {
+                f.subject.candidate_id.is_some()
+                    && f.subject.institution_id.is_some()
+                    && book
+                        .entry(FindingKind::from_id(&f.rule).unwrap())
+                        .article
+                        .as_deref()
+                        .is_some_and(|a| a.starts_with("第七条"))
+            })
+            .expect("a candidate finding of 第七条");
+        let candidate = f.subject.candidate_id.clone().unwrap();
+        let iid = f.subject.institution_id.clone().unwrap();
+        let mine = |e: &&domain::model::Enrollment| e.candidate_id.as_str() == candidate;
+        let enrolled = tables.enrollments.iter().find(mine).unwrap().clone();
+        let city = city_of(&tables, &iid);
+        let new = NewCase {
+            party: Party::Candidate {
+                id_number: IdNumber::parse(&candidate).unwrap(),
+                name: enrolled.name.to_string(),
+            },
+            institution_id: Some(inst(&iid)),
+            source: Source::Findings(vec![f.finding_id]),
+            summary: "参评人员违纪".into(),
+        };
+        // Decided and executed in March 2024: barred from 2024-03-12.
+        let id = open_and_propose(&store, &city, &new, "2024-03-01", None).await;
+        store
+            .notify(&city, "wang", at("2024-03-04"), id, &issuer())
+            .await
+            .unwrap();
+        store
+            .decide(&city, "wang", at("2024-03-12"), id, &issuer())
+            .await
+            .unwrap();
+        store
+            .record_service(&city, "wang", at("2024-03-12"), id, d("2024-03-12"))
+            .await
+            .unwrap();
+        store
+            .execute(&city, "wang", at("2024-03-12"), id)
+            .await
+            .unwrap();
+        let bars = store.candidate_bars().await.unwrap();
+        assert_eq!(bars.len(), 1);
+        assert_eq!(bars[0].from, d("2024-03-12"));
+        // A later activity the candidate was not in: they apply a few days before it.
+        let batch = tables
+            .batches
+            .iter()
+            .filter(|b| b.start_at.date() > d("2024-04-01") && b.start_at.date() < bars[0].until)
+            .filter(|b| {
+                !tables
+                    .enrollments
+                    .iter()
+                    .any(|e| e.batch_id == b.batch_id && e.candidate_id.as_str() == candidate)
+            })
+            .min_by_key(|b| (b.institution_id.as_str() != iid, b.start_at))
+            .expect("a later activity");
+        let mut again = enrolled.clone();
+        again.batch_id = batch.batch_id.clone();
+        again.applied_at = Some(batch.start_at - chrono::Days::new(3));
+        let t = Tables {
+            enrollments: tables
+                .enrollments
+                .iter()
+                .filter(|e| e.batch_id == batch.batch_id)
+                .cloned()
+                .chain([again])
+                .collect(),
+            present: [domain::model::Table::Enrollments].into_iter().collect(),
+            ..Tables::default()
+        };
+        store.import(&t, &ImportOptions::default()).await.unwrap();
+        web::screening::screen_store(&store).await.unwrap();
+        let hits: Vec<StoredFinding> = findings(&store)
+            .await
+            .into_iter()
+            .filter(|f| f.rule == barred)
+            .collect();
+        let hit = hits
+            .iter()
+            .find(|f| f.subject.batch_id.as_deref() == Some(batch.batch_id.as_str()))
+            .unwrap_or_else(|| panic!("the application in the bar is a finding: {hits:?}"));
+        assert_eq!(
+            hit.subject.candidate_id.as_deref(),
+            Some(candidate.as_str())
+        );
+        assert!(
+            hit.message.contains("处理案件 2024-0001"),
+            "{}",
+            hit.message
+        );
+        // `zhijian screen --db` passes the bars too.
+        let out = tempfile::tempdir().unwrap();
+        let s = crate::common::zhijian(&[
+            "screen",
+            "--db",
+            &db.url,
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert!(s.status.success(), "{}", crate::common::text(&s));
+        let jsonl = std::fs::read_to_string(out.path().join("findings.jsonl")).unwrap();
+        assert!(
+            jsonl
+                .lines()
+                .any(|l| l.contains(barred) && l.contains(batch.batch_id.as_str())),
+            "zhijian screen --db reports the barred application"
+        );
     });
 }

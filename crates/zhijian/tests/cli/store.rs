@@ -438,6 +438,53 @@ fn screening_the_store_equals_screening_the_files(b: Backend) {
         "findings from the store differ from findings from the files"
     );
     assert!(text(&s).contains("run #1 recorded"), "{}", text(&s));
+
+    // 首页's totals, counted when the run was recorded, equal the data's, for
+    // the province and for one city.
+    let t = read(src.path());
+    let store = rt().block_on(open(&db));
+    for scope in [
+        DataScope::Everything,
+        DataScope::Region(domain::RegionCode::parse("420100").unwrap()),
+    ] {
+        // Activities of unregistered institutions count for the administrator
+        // (they are findings), for nobody else.
+        let admits = |id: &domain::ids::InstitutionId| {
+            scope == DataScope::Everything
+                || t.institutions
+                    .iter()
+                    .any(|i| &i.institution_id == id && scope.admits(&i.region_code, id))
+        };
+        let batches: std::collections::HashMap<_, _> = t
+            .batches
+            .iter()
+            .map(|b| (b.batch_id.clone(), b.institution_id.clone()))
+            .collect();
+        let want = (
+            t.batches
+                .iter()
+                .filter(|b| admits(&b.institution_id))
+                .count() as u64,
+            t.enrollments
+                .iter()
+                .filter(|e| batches.get(&e.batch_id).is_some_and(admits))
+                .count() as u64,
+            t.certificates
+                .iter()
+                .filter(|c| admits(&c.institution_id))
+                .count() as u64,
+        );
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let d = rt().block_on(store.dashboard(&scope, today)).unwrap();
+        assert_eq!(
+            (d.batches, d.enrollments, d.certificates),
+            want,
+            "{scope:?}"
+        );
+        assert!(want.0 > 0 && want.1 > 0 && want.2 > 0);
+        let months: u64 = d.by_month.iter().map(|(_, n, _)| n).sum();
+        assert_eq!(months, want.0, "activities per month add up ({scope:?})");
+    }
 }
 
 fn findings_keep_identity_and_marks_across_runs(b: Backend) {
