@@ -1645,7 +1645,7 @@ async fn step(st: &AppState, caller: &Caller, d: &CaseDetail, f: &Params) -> Res
             let who = names(&param(f, "investigators").unwrap_or_default());
             if who.is_empty() {
                 return Err(bad(
-                    "调查人员（字段 investigators）不能为空：填写账号用户名或外聘专家姓名，多人用逗号分隔（第十七条：指派 2 名及以上工作人员调查核实）",
+                    "调查人员（字段 investigators）不能为空：填写账号用户名或外聘专家姓名，多人用逗号分隔（第十七条：重大违纪违规由调查组核实）",
                 ));
             }
             s.assign_investigators(scope, &by, now, id, &who)
