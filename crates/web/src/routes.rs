@@ -33,6 +33,9 @@ pub const MENU: &[(&str, &str)] = &[
     ("操作日志", "/system/log"),
 ];
 
+/// The largest request body: a province's activities for a month as a workbook.
+pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
+
 macro_rules! routes {
     ($( $method:ident $path:literal $perm:expr => $handler:expr ;)*) => {
         /// (method, path, permission; `None` for public routes).
@@ -51,7 +54,9 @@ macro_rules! routes {
                     ),
                 );
             )*
-            r.with_state(state)
+            // Uploads (datasets, evidence files) may be large; bodies are read only
+            // by handlers, after the guard has checked the session.
+            r.layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)).with_state(state)
         }
     };
 }
