@@ -442,7 +442,10 @@ fn screening_the_store_equals_screening_the_files(b: Backend) {
     // 首页's totals, counted when the run was recorded, equal the data's, for
     // the province and for one city.
     let t = read(src.path());
-    let store = rt().block_on(open(&db));
+    // One runtime for the store's whole life: a pool's connections die with the
+    // runtime that opened them.
+    let runtime = rt();
+    let store = runtime.block_on(open(&db));
     for scope in [
         DataScope::Everything,
         DataScope::Region(domain::RegionCode::parse("420100").unwrap()),
@@ -475,7 +478,7 @@ fn screening_the_store_equals_screening_the_files(b: Backend) {
                 .count() as u64,
         );
         let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let d = rt().block_on(store.dashboard(&scope, today)).unwrap();
+        let d = runtime.block_on(store.dashboard(&scope, today)).unwrap();
         assert_eq!(
             (d.batches, d.enrollments, d.certificates),
             want,
