@@ -877,19 +877,25 @@ async fn set_status<W: Writer>(
         &[text(to), opt_date(since), text(institution_id)],
     )
     .await?;
-    w.execute(
-        "INSERT INTO registration_events (institution_id, at, by_user, action, reason, before, after) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            .into(),
-        &[
-            text(institution_id),
-            Value::DateTime(now),
-            opt_text(Some(by).filter(|b| !b.is_empty())),
-            text(action.code()),
-            text(format!("案件{}:{reason}", case.number)),
-            opt_json!(Some(&before)),
-            opt_json!(Some(&after)),
-        ],
+    let id = InstitutionId::parse(institution_id).map_err(|e| Error::Corrupt {
+        table: "institutions",
+        seq: 0,
+        column: "institution_id",
+        value: institution_id.to_string(),
+        reason: e.to_string(),
+    })?;
+    let why = format!("案件{}:{reason}", case.number);
+    crate::registry::record(
+        w,
+        crate::registry::NewEvent {
+            institution_id: &id,
+            at: now,
+            by,
+            action,
+            reason: Some(&why),
+            before: Some(before.clone()),
+            after: Some(after.clone()),
+        },
     )
     .await?;
     Ok(Some((before, after)))
@@ -1007,45 +1013,31 @@ async fn apply<W: Writer>(
     let inst = c.institution_id.as_str();
     for s in &decision.sanctions {
         match s {
-            Sanction::Suspend { .. } => {
+            Sanction::Suspend { .. } | Sanction::Terminate => {
+                let (from, to, action, why): (&[&str], _, _, _) = if *s == Sanction::Terminate {
+                    (
+                        &["active", "suspended"],
+                        "terminated",
+                        domain::registration::Action::Terminate,
+                        "终止备案(第十四条)",
+                    )
+                } else {
+                    (
+                        &["active"],
+                        "suspended",
+                        domain::registration::Action::Suspend,
+                        "限期整改期间暂停评价活动(第十三条)",
+                    )
+                };
                 if let Some((b, a)) = set_status(
                     w,
                     c,
                     inst,
-                    Some(&["active"]),
-                    "suspended",
+                    Some(from),
+                    to,
                     Some(today),
-                    domain::registration::Action::Suspend,
-                    "限期整改期间暂停评价活动(第十三条)",
-                    by,
-                    now,
-                )
-                .await?
-                {
-                    out.push(
-                        record_effect(
-                            w,
-                            c.case_id,
-                            "institution_status",
-                            inst,
-                            Some(b),
-                            Some(a),
-                            now,
-                        )
-                        .await?,
-                    );
-                }
-            }
-            Sanction::Terminate => {
-                if let Some((b, a)) = set_status(
-                    w,
-                    c,
-                    inst,
-                    Some(&["active", "suspended"]),
-                    "terminated",
-                    Some(today),
-                    domain::registration::Action::Terminate,
-                    "终止备案(第十四条)",
+                    action,
+                    why,
                     by,
                     now,
                 )

@@ -294,17 +294,19 @@ async fn insert_rows<W: Writer, R: SqlRow>(w: &mut W, rows: &[R]) -> Result<()> 
 }
 
 /// A new event row.
-struct NewEvent<'a> {
-    institution_id: &'a InstitutionId,
-    at: NaiveDateTime,
-    by: &'a str,
-    action: Action,
-    reason: Option<&'a str>,
-    before: Option<Json>,
-    after: Option<Json>,
+pub(crate) struct NewEvent<'a> {
+    pub(crate) institution_id: &'a InstitutionId,
+    pub(crate) at: NaiveDateTime,
+    pub(crate) by: &'a str,
+    pub(crate) action: Action,
+    pub(crate) reason: Option<&'a str>,
+    pub(crate) before: Option<Json>,
+    pub(crate) after: Option<Json>,
 }
 
-async fn record<W: Writer>(w: &mut W, e: NewEvent<'_>) -> Result<()> {
+/// Appends one row to an institution's registration log (also used by cases,
+/// whose execution changes registrations).
+pub(crate) async fn record<W: Writer>(w: &mut W, e: NewEvent<'_>) -> Result<()> {
     let json = |j: Option<Json>| j.map_or(Value::Null, |j| text(j.to_string()));
     w.execute(
         "INSERT INTO registration_events (institution_id, at, by_user, action, reason, before, after) \

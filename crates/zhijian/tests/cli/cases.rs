@@ -160,6 +160,29 @@ async fn open_and_propose(
     id
 }
 
+/// Notifies on `notified`, then decides, serves and executes on `decided`.
+async fn notify_decide_execute(
+    store: &Store,
+    scope: &DataScope,
+    id: i64,
+    notified: &str,
+    decided: &str,
+) {
+    store
+        .notify(scope, "wang", at(notified), id, &issuer())
+        .await
+        .unwrap();
+    store
+        .decide(scope, "wang", at(decided), id, &issuer())
+        .await
+        .unwrap();
+    store
+        .record_service(scope, "wang", at(decided), id, d(decided))
+        .await
+        .unwrap();
+    store.execute(scope, "wang", at(decided), id).await.unwrap();
+}
+
 async fn state(store: &Store, id: i64, today: &str) -> CaseState {
     store
         .case(&DataScope::Everything, id, d(today))
@@ -379,22 +402,7 @@ fn a_repeat_after_a_warning_ends_in_termination(b: Backend) {
         // Warning: 限期整改, suspended.
         let first =
             open_and_propose(&store, &city, &from_finding(&fs[0]), "2025-09-15", None).await;
-        store
-            .notify(&city, "wang", at("2025-09-18"), first, &issuer())
-            .await
-            .unwrap();
-        store
-            .decide(&city, "wang", at("2025-09-26"), first, &issuer())
-            .await
-            .unwrap();
-        store
-            .record_service(&city, "wang", at("2025-09-26"), first, d("2025-09-26"))
-            .await
-            .unwrap();
-        store
-            .execute(&city, "wang", at("2025-09-26"), first)
-            .await
-            .unwrap();
+        notify_decide_execute(&store, &city, first, "2025-09-18", "2025-09-26").await;
         assert_eq!(status(&store, &id_of).await, RegistrationStatus::Suspended);
         // No report by the deadline (2025-11-13): rejection needs no report after it…
         assert!(matches!(
@@ -841,22 +849,7 @@ fn effects_are_applied_and_rolled_back_by_a_review(b: Backend) {
         };
         let before = status(&store, &iid).await;
         let id = open_and_propose(&store, &city, &new, "2025-09-15", Some(&amendment)).await;
-        store
-            .notify(&city, "wang", at("2025-09-16"), id, &issuer())
-            .await
-            .unwrap();
-        store
-            .decide(&city, "wang", at("2025-09-24"), id, &issuer())
-            .await
-            .unwrap();
-        store
-            .record_service(&city, "wang", at("2025-09-24"), id, d("2025-09-24"))
-            .await
-            .unwrap();
-        store
-            .execute(&city, "wang", at("2025-09-24"), id)
-            .await
-            .unwrap();
+        notify_decide_execute(&store, &city, id, "2025-09-16", "2025-09-24").await;
         assert_eq!(status(&store, &iid).await, RegistrationStatus::Suspended);
         assert_eq!(
             store
@@ -1818,22 +1811,7 @@ fn a_barred_candidate_applying_again_is_a_finding(b: Backend) {
         };
         // Decided and executed in March 2024: barred from 2024-03-12.
         let id = open_and_propose(&store, &city, &new, "2024-03-01", None).await;
-        store
-            .notify(&city, "wang", at("2024-03-04"), id, &issuer())
-            .await
-            .unwrap();
-        store
-            .decide(&city, "wang", at("2024-03-12"), id, &issuer())
-            .await
-            .unwrap();
-        store
-            .record_service(&city, "wang", at("2024-03-12"), id, d("2024-03-12"))
-            .await
-            .unwrap();
-        store
-            .execute(&city, "wang", at("2024-03-12"), id)
-            .await
-            .unwrap();
+        notify_decide_execute(&store, &city, id, "2024-03-04", "2024-03-12").await;
         let bars = store.candidate_bars().await.unwrap();
         assert_eq!(bars.len(), 1);
         assert_eq!(bars[0].from, d("2024-03-12"));
