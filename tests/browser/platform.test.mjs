@@ -65,10 +65,17 @@ async function loggedIn(user, t) {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const outside = [];
+  const blocked = [];
   page.on('request', (r) => { if (!r.url().startsWith(base)) outside.push(r.url()); });
+  // The Content-Security-Policy allows only the platform's own files: a page that
+  // relied on an inline script or an outside resource would report it here.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) blocked.push(m.text());
+  });
   t.after(async () => {
     await context.close();
     assert.deepEqual(outside, [], 'every request stays on the platform (no CDN, no web fonts)');
+    assert.deepEqual(blocked, [], 'nothing is blocked by the Content-Security-Policy');
   });
   await page.goto(`${base}/login`);
   await page.fill('input[name=username]', user);

@@ -72,8 +72,10 @@ pub enum Permission {
     ManageAccounts,
     /// Edit the reference data: region names (行政区划) and the working-day calendar (工作日历).
     ManageReferenceData,
-    /// Read the operation log (操作日志).
+    /// Read the operation log (操作日志) of one's jurisdiction.
     ViewOperationLog,
+    /// Change one's own password (every account).
+    OwnAccount,
     /// 案件办理: the case list, a case's page and its printed documents (an
     /// institution's clerk: the cases against its own institution once investigated,
     /// without the internal material — the store decides what the scope sees).
@@ -113,6 +115,7 @@ impl Role {
             ManageAccounts => matches!(self, Admin | Province | City | District),
             ManageReferenceData => self == Admin,
             ViewOperationLog => matches!(self, Admin | Observer),
+            OwnAccount => true,
             ViewCases => true,
             ViewCaseFiles => self != Institution,
             HandleCases => self.is_official(),
@@ -190,19 +193,77 @@ impl DataScope {
 pub const MAX_FAILED_LOGINS: u32 = 5;
 /// …for 15 minutes.
 pub const LOCKOUT_MINUTES: i64 = 15;
-/// A session ends after 30 idle minutes.
+/// A session ends after 30 idle minutes…
 pub const SESSION_IDLE_MINUTES: i64 = 30;
+/// …and 12 hours after the login at the latest, however busy (GB/T 22239-2019
+/// 8.1.4.1 身份鉴别: 登录连接超时自动退出).
+pub const SESSION_MAX_HOURS: i64 = 12;
+/// The longest user name an account may have; longer input is never stored.
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// The longest text of one operation-log field (target, detail, client); longer
+/// text is cut with an ellipsis, so no request can grow the log without bound.
+pub const MAX_LOG_FIELD_CHARS: usize = 500;
+
+/// Whether an account of `actor` (with `actor_scope`) may manage an account of
+/// `target` (with `target_scope`): create it, reset its password, unlock it.
+///
+/// Strictly downward (GB/T 22239-2019 8.1.4.2 访问控制: 授予管理用户所需的最小权限,
+/// 实现管理用户的权限分离): an official manages the officials of the tiers below
+/// their own inside their region, the institutions' clerks in scope and, at the
+/// province and city tiers, the external quality supervisors they appoint; never a
+/// peer, never the tier above, never the 纪检监察/审计 observer, whose independence
+/// is the point of the role — observers and administrators are managed by the
+/// administrator only. `target_region` is where the target's scope lies: its
+/// region, or for a clerk the region of its institution (the store looks it up).
+pub fn may_manage(
+    actor: Role,
+    actor_scope: &DataScope,
+    target: Role,
+    target_region: Option<&RegionCode>,
+) -> bool {
+    if actor == Role::Admin {
+        return true;
+    }
+    let DataScope::Region(own) = actor_scope else {
+        return false;
+    };
+    let Some(own_level) = actor.region_level() else {
+        return false;
+    };
+    let inside = target_region.is_some_and(|r| own.contains(r));
+    match target {
+        Role::Admin | Role::Observer => false,
+        Role::Institution => inside,
+        Role::Supervisor => inside && actor != Role::District,
+        Role::Province | Role::City | Role::District => {
+            inside && target.region_level().is_some_and(|l| l > own_level)
+        }
+    }
+}
+
+/// Why a password is refused (in Chinese, with what would do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    #[error("密码少于 10 位；{rule}", rule = PASSWORD_RULE)]
+    TooShort,
+    #[error("密码只含 {n} 类字符；{rule}", n = .0, rule = PASSWORD_RULE)]
+    TooPlain(usize),
+    #[error("密码不得包含用户名；{rule}", rule = PASSWORD_RULE)]
+    ContainsUsername,
+    #[error("新密码不得与原密码相同")]
+    Unchanged,
+}
+
+/// The password rule as the forms state it.
+pub const PASSWORD_RULE: &str =
+    "密码应至少 10 位，包含大写字母、小写字母、数字、符号中的至少 3 类，且不含用户名";
 
 /// The password rule (GB/T 22239-2019 等保 2.0 身份鉴别: 口令具有复杂度要求): at least
 /// 10 characters, from at least three of upper case, lower case, digits and
 /// symbols, and not containing the user name.
-pub fn check_password(password: &str, username: &str) -> Result<(), Error> {
-    const EXPECTED: &str = "at least 10 characters with three of: upper case, lower case, digits, symbols; not containing the user name";
+pub fn check_password(password: &str, username: &str) -> Result<(), PasswordProblem> {
     if password.chars().count() < 10 {
-        return Err(Error::invalid(
-            "the password is shorter than 10 characters",
-            EXPECTED,
-        ));
+        return Err(PasswordProblem::TooShort);
     }
     let classes = [
         password.chars().any(|c| c.is_ascii_uppercase()),
@@ -214,16 +275,10 @@ pub fn check_password(password: &str, username: &str) -> Result<(), Error> {
     .filter(|&&b| b)
     .count();
     if classes < 3 {
-        return Err(Error::invalid(
-            "the password uses fewer than three kinds of characters",
-            EXPECTED,
-        ));
+        return Err(PasswordProblem::TooPlain(classes));
     }
     if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
-        return Err(Error::invalid(
-            "the password contains the user name",
-            EXPECTED,
-        ));
+        return Err(PasswordProblem::ContainsUsername);
     }
     Ok(())
 }
@@ -296,6 +351,52 @@ mod tests {
     }
 
     #[test]
+    fn accounts_are_managed_strictly_downward() {
+        let scope = |role, code: &str| DataScope::for_account(role, Some(r(code)), None).unwrap();
+        let hubei = scope(Role::Province, "420000");
+        let wuhan = scope(Role::City, "420100");
+        let jiangan = scope(Role::District, "420102");
+        let rr = |c: &str| r(c);
+        use Role::*;
+        // (actor, scope, target, target region, may)
+        let cases: &[(Role, &DataScope, Role, &str, bool)] = &[
+            (Province, &hubei, City, "420100", true),
+            (Province, &hubei, District, "420102", true),
+            (Province, &hubei, Province, "420000", false),
+            (Province, &hubei, Observer, "420000", false),
+            (Province, &hubei, Supervisor, "420000", true),
+            (Province, &hubei, Institution, "420102", true),
+            (Province, &hubei, City, "110100", false),
+            (City, &wuhan, District, "420102", true),
+            (City, &wuhan, District, "420202", false),
+            (City, &wuhan, City, "420100", false),
+            (City, &wuhan, Province, "420000", false),
+            (City, &wuhan, Observer, "420100", false),
+            (City, &wuhan, Supervisor, "420100", true),
+            (City, &wuhan, Institution, "420105", true),
+            (City, &wuhan, Institution, "420202", false),
+            (District, &jiangan, District, "420102", false),
+            (District, &jiangan, Institution, "420102", true),
+            (District, &jiangan, Supervisor, "420102", false),
+            (Admin, &DataScope::Everything, Observer, "420000", true),
+        ];
+        for (actor, scope, target, region, may) in cases {
+            assert_eq!(
+                may_manage(*actor, scope, *target, Some(&rr(region))),
+                *may,
+                "{actor:?} managing {target:?} at {region}"
+            );
+        }
+        for role in [Supervisor, Institution, Observer] {
+            let s = match role {
+                Institution => DataScope::Institution(i("I1")),
+                _ => hubei.clone(),
+            };
+            assert!(!may_manage(role, &s, Institution, Some(&rr("420102"))));
+        }
+    }
+
+    #[test]
     fn passwords_need_length_variety_and_no_user_name() {
         assert!(check_password("Zhijian-2026", "wang").is_ok());
         assert!(check_password("zhijian2026!", "wang").is_ok());
@@ -305,7 +406,8 @@ mod tests {
             ("lowercase123", "wang"),
             ("Wang-2026-x", "wang"),
         ] {
-            assert!(check_password(bad, user).is_err(), "{bad}");
+            let problem = check_password(bad, user).unwrap_err();
+            assert!(problem.to_string().contains("密码"), "{bad}: {problem}");
         }
     }
 }

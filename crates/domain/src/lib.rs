@@ -53,6 +53,7 @@ pub mod ids;
 pub mod level;
 pub mod model;
 pub mod occupation;
+pub mod privacy;
 pub mod region;
 pub mod registration;
 pub mod rulebook;

@@ -191,10 +191,16 @@ pub fn write_risk_xlsx(
             )?;
             opt(ws, row, 10, sub.cert_no.as_deref())?;
             opt(ws, row, 11, sub.person_id.as_deref())?;
-            ws.write_string(row, 12, &f.message)?;
+            // Personal numbers anywhere in the text are masked by value (the
+            // evidence is nested JSON; findings.jsonl keeps the full numbers).
+            ws.write_string(row, 12, domain::privacy::mask_text(&f.message).as_ref())?;
             ws.write_string(row, 13, &f.basis)?;
             opt(ws, row, 14, f.article.as_deref())?;
-            ws.write_string(row, 15, f.evidence.to_string())?;
+            ws.write_string(
+                row,
+                15,
+                domain::privacy::mask_text(&f.evidence.to_string()).as_ref(),
+            )?;
         }
     }
 

@@ -1,21 +1,32 @@
-//! Accounts, logins, sessions and the operation log (操作日志).
+//! Accounts, logins and sessions (GB/T 22239-2019 level 3 身份鉴别 and 访问控制).
 //!
 //! - Passwords are checked for complexity (`domain::access::check_password`) and
-//!   kept only as argon2id hashes.
-//! - [`MAX_FAILED_LOGINS`] failures in a row lock an account for
-//!   [`LOCKOUT_MINUTES`]; a success resets the count. The check and the update are
-//!   one transaction, so parallel guesses cannot slip past the limit.
+//!   kept only as argon2id hashes. Hashing and verifying run on the blocking pool,
+//!   at most [`PASSWORD_WORKERS`] at a time, never on the async workers: a burst of
+//!   logins queues there while pages keep being served.
+//! - [`MAX_FAILED_LOGINS`] guesses, and no more, are ever evaluated before an
+//!   account locks for [`LOCKOUT_MINUTES`], however many arrive at once: each attempt
+//!   first reserves a slot by incrementing the failure count in the database
+//!   (`… WHERE failed_logins < 5`), and only an attempt that got a slot has its
+//!   password checked; a success gives the count back.
+//! - Every refusal looks alike: an unknown user, a wrong password, a locked or a
+//!   disabled account get the same answer after the same work (a hash is verified
+//!   in every case), so neither names nor locks can be probed.
 //! - A session is a random 256-bit token given to the browser; the store keeps its
-//!   SM3 hash, the account, a CSRF token and when it was last used. After
-//!   [`SESSION_IDLE_MINUTES`] without use it is gone.
-//! - Every login (and failed login), write, export and view of a full ID number is
-//!   appended to the operation log with who, when, what and from where.
+//!   SM3 hash, the account, a CSRF token, when it began and when it was last used.
+//!   It ends after [`SESSION_IDLE_MINUTES`] without use, [`SESSION_MAX_HOURS`] after
+//!   the login, and whenever the account's password changes.
+//! - Accounts are managed strictly downward (`domain::access::may_manage`). A
+//!   password set by someone else is shown to them once and must be changed at the
+//!   first login with it.
 //!
 //! The clock is a parameter (`now`) so the rules can be tested without waiting.
 
 use crate::Store;
+use crate::audit::{self, Actor, Concerning, Entry};
+use crate::browse::{Grid, Paging, Query, grid};
 use crate::error::{Error, Result};
-use crate::tx::{Cell, Cells, Kind, Writer, in_transaction};
+use crate::tx::{Cell, Kind, Writer, in_transaction};
 use crate::value::Value;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -23,10 +34,13 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{Duration, NaiveDateTime};
 use domain::RegionCode;
 use domain::access::{
-    DataScope, LOCKOUT_MINUTES, MAX_FAILED_LOGINS, Role, SESSION_IDLE_MINUTES, check_password,
+    DataScope, LOCKOUT_MINUTES, MAX_FAILED_LOGINS, MAX_USERNAME_CHARS, PasswordProblem, Role,
+    SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, check_password, may_manage,
 };
 use domain::ids::InstitutionId;
 use sm3::{Digest, Sm3};
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
 
 /// An account to create.
 #[derive(Debug, Clone)]
@@ -47,6 +61,11 @@ pub struct Principal {
     pub display_name: String,
     pub role: Role,
     pub scope: DataScope,
+    /// The password was set by someone else: nothing but changing it is allowed.
+    pub must_change_password: bool,
+    /// The name of the account's jurisdiction as pages show it (武汉市, the
+    /// institution's name), when the store knows it.
+    pub scope_name: Option<String>,
 }
 
 /// A live session.
@@ -59,17 +78,25 @@ pub struct Session {
     pub principal: Principal,
 }
 
-/// Why a login was refused (the page says no more than "wrong user name or
-/// password" for the first two, so names cannot be probed).
+/// Why a login was refused. The platform answers all of them with one message,
+/// so that names and locks cannot be probed; the kinds are for the log and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginRefusal {
-    /// Unknown user name or wrong password; `remaining` attempts before the lock
-    /// (`None` for an unknown name).
-    BadCredentials { remaining: Option<u32> },
-    /// Locked after too many failures, until this time.
-    Locked { until: NaiveDateTime },
+    /// Unknown user name or wrong password.
+    BadCredentials,
+    /// Too many failures: locked (until the time, when this attempt set the lock).
+    Locked { until: Option<NaiveDateTime> },
     /// The account was disabled by an administrator.
     Disabled,
+}
+
+/// Why a password change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeRefusal {
+    #[error("原密码不正确")]
+    WrongPassword,
+    #[error("{0}")]
+    Weak(PasswordProblem),
 }
 
 /// One line of the operation log.
@@ -84,38 +111,78 @@ pub struct LogEntry {
     pub client: Option<String>,
 }
 
-/// The argon2id hash (PHC string) of a password.
-fn hash_password(password: &str) -> Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Account(format!("cannot hash the password: {e}")))
-}
+/// How many passwords are hashed or verified at once: all cores but one, so that
+/// the pages keep a core however many logins arrive (argon2id is meant to be slow).
+pub static PASSWORD_WORKERS: OnceLock<usize> = OnceLock::new();
 
-/// A hash to verify against when the user name is unknown.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("not-a-password-0").unwrap_or_default())
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
+fn password_workers() -> usize {
+    *PASSWORD_WORKERS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get().saturating_sub(1))
+            .max(1)
     })
 }
 
-/// 32 random bytes as hex.
-fn random_token() -> Result<String> {
+/// Runs argon2 work on the blocking pool, at most [`password_workers`] at once.
+async fn argon2_work<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    static GATE: OnceLock<Semaphore> = OnceLock::new();
+    let _permit = GATE
+        .get_or_init(|| Semaphore::new(password_workers()))
+        .acquire()
+        .await
+        .map_err(|e| Error::Account(format!("password check unavailable: {e}")))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Account(format!("password check failed: {e}")))
+}
+
+/// The argon2id hash (PHC string) of a password, off the async workers.
+async fn hash_password(password: &str) -> Result<String> {
+    let password = password.to_string();
+    argon2_work(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| Error::Account(format!("cannot hash the password: {e}")))
+    })
+    .await?
+}
+
+/// A hash to verify against when there is no real one to check (unknown user,
+/// locked or disabled account), so every refusal costs the same.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        Argon2::default()
+            .hash_password(b"not-a-password-0")
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether `password` matches `hash`, off the async workers.
+async fn verify_password(password: &str, hash: &str) -> Result<bool> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    argon2_work(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    })
+    .await
+}
+
+/// 32 random bytes as hex (session, CSRF and form tokens).
+pub fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::Account(format!("no randomness for a session token: {e}")))?;
     Ok(hex(&bytes))
 }
 
-/// A random initial password that meets the complexity rule: 12 characters
-/// with upper and lower case letters, digits and a symbol (no look-alikes).
+/// A random password that meets the complexity rule: 12 characters with upper
+/// and lower case letters, digits and a symbol (no look-alikes).
 pub fn generate_password() -> Result<String> {
     const SETS: [&[u8]; 4] = [
         b"ABCDEFGHJKLMNPQRSTUVWXYZ",
@@ -146,14 +213,18 @@ fn token_hash(token: &str) -> String {
 }
 
 /// The columns `principal` reads, in order.
-const PRINCIPAL_COLUMNS: &str =
-    "a.account_id, a.username, a.display_name, a.role, a.region_code, a.institution_id";
-const PRINCIPAL_KINDS: [Kind; 6] = [
+const PRINCIPAL_COLUMNS: &str = "a.account_id, a.username, a.display_name, a.role, a.region_code, \
+     a.institution_id, a.must_change_password, \
+     COALESCE((SELECT g.name FROM regions g WHERE g.region_code = a.region_code), \
+              (SELECT i.name FROM institutions i WHERE i.institution_id = a.institution_id))";
+const PRINCIPAL_KINDS: [Kind; 8] = [
     Kind::Int,
     Kind::Text,
     Kind::Text,
     Kind::Text,
     Kind::Text,
+    Kind::Text,
+    Kind::Bool,
     Kind::Text,
 ];
 
@@ -178,70 +249,128 @@ fn principal(r: &[Cell]) -> Result<Principal> {
         display_name: r[2].text().unwrap_or_default(),
         role,
         scope,
+        must_change_password: matches!(r[6], Cell::Bool(true)),
+        scope_name: r[7].text(),
     })
 }
 
-/// Appends to the operation log inside a transaction.
-async fn log<W: Writer>(
+/// A user name as typed, if it can be one (trimmed, no spaces or control
+/// characters, at most [`MAX_USERNAME_CHARS`]).
+fn username_of(typed: &str) -> Option<&str> {
+    let u = typed.trim();
+    (!u.is_empty()
+        && u.chars().count() <= MAX_USERNAME_CHARS
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control()))
+    .then_some(u)
+}
+
+/// Why an account cannot be anchored as asked, in the words of the form.
+fn anchoring_problem(role: Role, region: Option<RegionCode>, institution: bool) -> String {
+    match role {
+        Role::Institution if !institution => "评价机构账号须填写所属机构编码".into(),
+        Role::Province => "省级账号的所属地区须为省级代码（如 420000）".into(),
+        Role::City => "市州账号的所属地区须为市州代码（如 420100）".into(),
+        Role::District => "区县账号的所属地区须为区县代码（如 420102）".into(),
+        _ if region.is_none() => format!("{}账号须填写所属地区", role.zh()),
+        _ => format!("{}账号的所属地区或机构无效", role.zh()),
+    }
+}
+
+/// The region an account's scope lies in, for [`may_manage`]: its region, or the
+/// region of its institution.
+async fn region_of_account<W: Writer>(
     w: &mut W,
-    at: NaiveDateTime,
-    who: (Option<i64>, &str),
-    action: &str,
-    target: Option<&str>,
-    client: Option<&str>,
-) -> Result<()> {
-    let opt = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string().into()));
-    w.execute(
-        "INSERT INTO operation_log (at, account_id, username, action, target, client) \
-         VALUES ($1, $2, $3, $4, $5, $6)"
-            .into(),
-        &[
-            Value::DateTime(at),
-            who.0.map_or(Value::NullInt, Value::Int),
-            Value::Text(who.1.to_string().into()),
-            Value::Text(action.to_string().into()),
-            opt(target),
-            opt(client),
-        ],
-    )
-    .await?;
-    Ok(())
+    region: Option<RegionCode>,
+    institution: Option<&str>,
+) -> Result<Option<RegionCode>> {
+    if region.is_some() {
+        return Ok(region);
+    }
+    let Some(i) = institution else {
+        return Ok(None);
+    };
+    let rows = w
+        .fetch(
+            "SELECT region_code FROM institutions WHERE institution_id = $1".into(),
+            &[Value::Text(i.to_string().into())],
+            &[Kind::Text],
+        )
+        .await?;
+    Ok(rows
+        .first()
+        .and_then(|r| r[0].text())
+        .and_then(|c| RegionCode::parse(&c).ok()))
+}
+
+/// The `concerning` of a log entry about an account anchored at `region`/`institution`.
+fn about<'a>(region: &'a Option<RegionCode>, institution: &'a Option<String>) -> Concerning<'a> {
+    match (region, institution) {
+        (Some(r), _) => Concerning::Region(r),
+        (None, Some(i)) => Concerning::Institution(i),
+        _ => Concerning::Nothing,
+    }
+}
+
+/// An account as account management reads it.
+#[derive(Debug, Clone)]
+struct Managed {
+    account_id: i64,
+    username: String,
+    region: Option<RegionCode>,
+    institution: Option<String>,
 }
 
 impl Store {
     /// Creates an account. The password must meet the complexity rule, the role
     /// its anchoring (a city official needs a city code, a clerk an institution),
     /// the user name must be new; `by` (the administrator or official creating it)
-    /// must cover the new account's scope. The creation is logged.
+    /// must be allowed to manage such an account ([`may_manage`]); `None` is the
+    /// platform itself (the first administrator, the demo). An account created by
+    /// a person must change its initial password at its first login. Logged.
     pub async fn create_account(
         &self,
         by: Option<&Principal>,
         new: &NewAccount,
         now: NaiveDateTime,
     ) -> Result<i64> {
-        let username = new.username.trim();
-        if username.is_empty()
-            || username
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(Error::Account(
-                "a user name is required, without spaces".into(),
-            ));
-        }
+        let username = username_of(&new.username).ok_or_else(|| {
+            Error::Account(format!(
+                "用户名须为 1 至 {MAX_USERNAME_CHARS} 个字符，不含空格"
+            ))
+        })?;
         check_password(&new.password, username).map_err(|e| Error::Account(e.to_string()))?;
-        let scope = DataScope::for_account(new.role, new.region, new.institution.as_ref())
-            .map_err(|e| Error::Account(e.to_string()))?;
-        if let Some(p) = by
-            && !(p.role == Role::Admin || (p.role.is_official() && p.scope.covers(&scope)))
-        {
-            return Err(Error::Forbidden(format!(
-                "{} may not create an account outside their scope",
-                p.username
-            )));
-        }
-        let hash = hash_password(&new.password)?;
+        DataScope::for_account(new.role, new.region, new.institution.as_ref()).map_err(|_| {
+            Error::Account(anchoring_problem(
+                new.role,
+                new.region,
+                new.institution.is_some(),
+            ))
+        })?;
+        let hash = hash_password(&new.password).await?;
+        let institution = new.institution.as_ref().map(|i| i.as_str().to_string());
+        let region = match new.role {
+            // A clerk's account is anchored at its institution only.
+            Role::Institution => None,
+            Role::Admin => None,
+            _ => new.region,
+        };
         let id = in_transaction!(self, w => {
+            if let Some(i) = &institution {
+                let found = region_of_account(&mut w, None, Some(i)).await?;
+                if found.is_none() {
+                    return Err(Error::Account(format!("机构编码 {i} 不在备案机构中")));
+                }
+            }
+            if let Some(p) = by {
+                let target = region_of_account(&mut w, region, institution.as_deref()).await?;
+                if !may_manage(p.role, &p.scope, new.role, target.as_ref()) {
+                    return Err(Error::Forbidden(format!(
+                        "{}账号不能创建该{}账号（只能管理本辖区下级的账号）",
+                        p.role.zh(),
+                        new.role.zh()
+                    )));
+                }
+            }
             let taken = w
                 .fetch(
                     "SELECT account_id FROM accounts WHERE username = $1".into(),
@@ -250,50 +379,132 @@ impl Store {
                 )
                 .await?;
             if !taken.is_empty() {
-                return Err(Error::Account(format!("the user name {username} is taken")));
+                return Err(Error::Account(format!("用户名 {username} 已被使用")));
             }
             let id = w
                 .insert_returning(
                     "INSERT INTO accounts (username, display_name, role, region_code, institution_id, \
-                     password_hash, created_at, password_changed_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING account_id",
+                     password_hash, created_at, password_changed_at, must_change_password) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING account_id",
                     &[
                         Value::Text(username.to_string().into()),
                         Value::Text(new.display_name.trim().to_string().into()),
                         Value::Text(new.role.code().into()),
-                        new.region.map_or(Value::Null, |r| Value::Text(r.to_string().into())),
-                        new.institution
-                            .as_ref()
-                            .map_or(Value::Null, |i| Value::Text(i.as_str().to_string().into())),
+                        region.map_or(Value::Null, |r| Value::Text(r.to_string().into())),
+                        institution.clone().map_or(Value::Null, |i| Value::Text(i.into())),
                         Value::Text(hash.into()),
                         Value::DateTime(now),
                         Value::DateTime(now),
+                        // Someone else typed the initial password: the owner replaces it.
+                        Value::Bool(by.is_some()),
                     ],
                 )
                 .await?;
-            let actor = by.map_or((None, "system"), |p| (Some(p.account_id), p.username.as_str()));
-            log(&mut w, now, actor, "create_account", Some(username), None).await?;
+            let actor = by.map_or_else(Actor::system, Actor::of);
+            audit::append(&mut w, now, &actor, &Entry::new("create_account", Some(username))
+                .concerning(about(&region, &institution))).await?;
             id
         });
         Ok(id)
     }
 
-    /// Sets a new password (complexity checked) and unlocks the account; the
-    /// change is logged. `by` is who did it (`None`: the system, e.g. the demo).
+    /// The account `id` if `by` may manage it (not themselves).
+    async fn managed(&self, by: &Principal, id: i64) -> Result<Option<Managed>> {
+        if id == by.account_id {
+            return Ok(None);
+        }
+        let row = in_transaction!(read self, w => {
+            let rows = w
+                .fetch(
+                    "SELECT a.username, a.role, a.region_code, a.institution_id FROM accounts a \
+                     WHERE a.account_id = $1"
+                        .into(),
+                    &[Value::Int(id)],
+                    &[Kind::Text, Kind::Text, Kind::Text, Kind::Text],
+                )
+                .await?;
+            match rows.into_iter().next() {
+                None => None,
+                Some(r) => {
+                    let region = r[2].text().and_then(|c| RegionCode::parse(&c).ok());
+                    let institution = r[3].text();
+                    let target = region_of_account(&mut w, region, institution.as_deref()).await?;
+                    Some((r, region, institution, target))
+                }
+            }
+        });
+        let Some((r, region, institution, target)) = row else {
+            return Ok(None);
+        };
+        let role = Role::parse(&r[1].text().unwrap_or_default())
+            .map_err(|e| Error::Account(format!("stored role: {e}")))?;
+        Ok(
+            may_manage(by.role, &by.scope, role, target.as_ref()).then(|| Managed {
+                account_id: id,
+                username: r[0].text().unwrap_or_default(),
+                region,
+                institution,
+            }),
+        )
+    }
+
+    /// The user name of account `id` if `by` may manage it.
+    pub async fn managed_username(&self, by: &Principal, id: i64) -> Result<Option<String>> {
+        Ok(self.managed(by, id).await?.map(|m| m.username))
+    }
+
+    /// Resets the password of account `id` (if `by` may manage it) to a new random
+    /// one, which is returned to be shown once: the account must change it at its
+    /// next login, its lock is lifted and all its sessions end. `None` when the
+    /// account does not exist or `by` may not manage it (the two are not told apart).
+    pub async fn reset_password(
+        &self,
+        by: &Principal,
+        id: i64,
+        client: Option<&str>,
+        now: NaiveDateTime,
+    ) -> Result<Option<(String, String)>> {
+        let Some(m) = self.managed(by, id).await? else {
+            return Ok(None);
+        };
+        let password = generate_password()?;
+        let hash = hash_password(&password).await?;
+        in_transaction!(self, w => {
+            w.execute(
+                "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_logins = 0, \
+                 locked_until = NULL, must_change_password = TRUE WHERE account_id = $3"
+                    .into(),
+                &[Value::Text(hash.into()), Value::DateTime(now), Value::Int(m.account_id)],
+            )
+            .await?;
+            w.execute(
+                "DELETE FROM login_sessions WHERE account_id = $1".into(),
+                &[Value::Int(m.account_id)],
+            )
+            .await?;
+            audit::append(&mut w, now, &Actor::of(by), &Entry::new("reset_password", Some(&m.username))
+                .client(client)
+                .concerning(about(&m.region, &m.institution))).await?;
+        });
+        Ok(Some((m.username, password)))
+    }
+
+    /// Sets a password as the platform itself (the demo's fresh passwords, a
+    /// recovery from the command line): no change is demanded, the lock is lifted,
+    /// every session of the account ends; logged as the system's act.
     pub async fn set_password(
         &self,
-        by: Option<&Principal>,
         username: &str,
         password: &str,
         now: NaiveDateTime,
     ) -> Result<()> {
         check_password(password, username).map_err(|e| Error::Account(e.to_string()))?;
-        let hash = hash_password(password)?;
+        let hash = hash_password(password).await?;
         in_transaction!(self, w => {
             let n = w
                 .execute(
                     "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_logins = 0, \
-                     locked_until = NULL WHERE username = $3"
+                     locked_until = NULL, must_change_password = FALSE WHERE username = $3"
                         .into(),
                     &[Value::Text(hash.into()), Value::DateTime(now), Value::Text(username.to_string().into())],
                 )
@@ -301,10 +512,78 @@ impl Store {
             if n == 0 {
                 return Err(Error::Account(format!("no account named {username}")));
             }
-            let actor = by.map_or((None, "system"), |p| (Some(p.account_id), p.username.as_str()));
-            log(&mut w, now, actor, "set_password", Some(username), None).await?;
+            w.execute(
+                "DELETE FROM login_sessions WHERE account_id = (SELECT account_id FROM accounts WHERE username = $1)".into(),
+                &[Value::Text(username.to_string().into())],
+            )
+            .await?;
+            audit::append(&mut w, now, &Actor::system(), &Entry::new("set_password", Some(username))).await?;
         });
         Ok(())
+    }
+
+    /// The account's own password change (self-service): the old password must be
+    /// right, the new one must meet the rule and differ; every session of the
+    /// account ends (the caller logs in again). Logged.
+    pub async fn change_password(
+        &self,
+        who: &Principal,
+        old: &str,
+        new: &str,
+        client: Option<&str>,
+        now: NaiveDateTime,
+    ) -> Result<std::result::Result<(), ChangeRefusal>> {
+        let hash = in_transaction!(read self, w => w
+            .fetch(
+                "SELECT password_hash FROM accounts WHERE account_id = $1".into(),
+                &[Value::Int(who.account_id)],
+                &[Kind::Text],
+            )
+            .await?)
+        .into_iter()
+        .next()
+        .and_then(|r| r[0].text())
+        .ok_or_else(|| Error::Account(format!("no account {}", who.account_id)))?;
+        if !verify_password(old, &hash).await? {
+            self.log_entry(
+                now,
+                &Actor::of(who),
+                Entry::new("change_password_failed", Some(&who.username)).client(client),
+            )
+            .await?;
+            return Ok(Err(ChangeRefusal::WrongPassword));
+        }
+        if let Err(p) = check_password(new, &who.username) {
+            return Ok(Err(ChangeRefusal::Weak(p)));
+        }
+        if new == old {
+            return Ok(Err(ChangeRefusal::Weak(PasswordProblem::Unchanged)));
+        }
+        let hash = hash_password(new).await?;
+        in_transaction!(self, w => {
+            w.execute(
+                "UPDATE accounts SET password_hash = $1, password_changed_at = $2, \
+                 must_change_password = FALSE WHERE account_id = $3"
+                    .into(),
+                &[Value::Text(hash.into()), Value::DateTime(now), Value::Int(who.account_id)],
+            )
+            .await?;
+            w.execute(
+                "DELETE FROM login_sessions WHERE account_id = $1".into(),
+                &[Value::Int(who.account_id)],
+            )
+            .await?;
+            audit::append(&mut w, now, &Actor::of(who), &Entry::new("change_password", Some(&who.username)).client(client)).await?;
+        });
+        Ok(Ok(()))
+    }
+
+    /// How many accounts there are (a store without any gets its administrator).
+    pub async fn account_count(&self) -> Result<i64> {
+        let rows = in_transaction!(read self, w => w
+            .fetch("SELECT COUNT(*) FROM accounts".into(), &[], &[Kind::Int])
+            .await?);
+        Ok(rows.first().map_or(0, |r| r[0].int()))
     }
 
     /// Whether an account with this user name exists.
@@ -319,8 +598,9 @@ impl Store {
         Ok(!rows.is_empty())
     }
 
-    /// Checks a user name and password. Success opens a session and resets the
-    /// failure count; a failure counts towards the lock. Both are logged.
+    /// Checks a user name and password. Success opens a session and gives back
+    /// the attempt's slot; a failure keeps it, and the fifth locks the account.
+    /// Every attempt is logged; every refusal costs one hash verification.
     pub async fn login(
         &self,
         username: &str,
@@ -328,69 +608,88 @@ impl Store {
         client: Option<&str>,
         now: NaiveDateTime,
     ) -> Result<std::result::Result<Session, LoginRefusal>> {
-        let username = username.trim();
-        let row: Option<Cells> = in_transaction!(read self, w => w
-            .fetch(
-                format!(
-                    "SELECT {PRINCIPAL_COLUMNS}, a.password_hash, a.failed_logins, a.locked_until, a.disabled \
-                     FROM accounts a WHERE a.username = $1"
-                ),
-                &[Value::Text(username.to_string().into())],
-                &[PRINCIPAL_KINDS.as_slice(), &[Kind::Text, Kind::Int, Kind::DateTime, Kind::Bool]].concat(),
-            )
-            .await?)
-        .into_iter()
-        .next();
-        let Some(r) = row else {
-            // Spend the same time as a real check, so names cannot be probed by timing.
-            verify_password(password, dummy_hash());
-            in_transaction!(self, w => log(&mut w, now, (None, username), "login_failed", Some("unknown user"), client).await?);
-            return Ok(Err(LoginRefusal::BadCredentials { remaining: None }));
+        let typed = username.trim();
+        let logged_name = audit::cap(typed);
+        let found = match username_of(typed) {
+            None => None,
+            Some(u) => in_transaction!(read self, w => w
+                .fetch(
+                    format!("SELECT {PRINCIPAL_COLUMNS}, a.password_hash, a.disabled FROM accounts a WHERE a.username = $1"),
+                    &[Value::Text(u.to_string().into())],
+                    &[PRINCIPAL_KINDS.as_slice(), &[Kind::Text, Kind::Bool]].concat(),
+                )
+                .await?)
+            .into_iter()
+            .next(),
+        };
+        let refuse = |reason: &'static str, account_id: Option<i64>| {
+            let logged_name = logged_name.clone();
+            async move {
+                let actor = Actor {
+                    account_id,
+                    username: logged_name,
+                    region: None,
+                    institution: None,
+                };
+                self.log_entry(
+                    now,
+                    &actor,
+                    Entry::new("login_failed", Some(reason)).client(client),
+                )
+                .await
+            }
+        };
+        let Some(r) = found else {
+            verify_password(password, dummy_hash()).await?;
+            refuse("unknown user", None).await?;
+            return Ok(Err(LoginRefusal::BadCredentials));
         };
         let p = principal(&r)?;
         if matches!(r[9], Cell::Bool(true)) {
-            in_transaction!(self, w => log(&mut w, now, (Some(p.account_id), username), "login_failed", Some("disabled"), client).await?);
+            verify_password(password, dummy_hash()).await?;
+            refuse("disabled", Some(p.account_id)).await?;
             return Ok(Err(LoginRefusal::Disabled));
         }
-        if let Some(until) = r[8].datetime().filter(|u| *u > now) {
-            in_transaction!(self, w => log(&mut w, now, (Some(p.account_id), username), "login_failed", Some("locked"), client).await?);
-            return Ok(Err(LoginRefusal::Locked { until }));
+        // Reserve one of the MAX_FAILED_LOGINS slots before checking anything.
+        let reserved = in_transaction!(self, w => w
+            .execute(
+                format!(
+                    "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE account_id = $1 \
+                     AND failed_logins < {MAX_FAILED_LOGINS} AND (locked_until IS NULL OR locked_until <= $2)"
+                ),
+                &[Value::Int(p.account_id), Value::DateTime(now)],
+            )
+            .await?);
+        if reserved == 0 {
+            verify_password(password, dummy_hash()).await?;
+            refuse("locked", Some(p.account_id)).await?;
+            return Ok(Err(LoginRefusal::Locked { until: None }));
         }
-        let hash = r[6].text().unwrap_or_default();
-        if !verify_password(password, &hash) {
-            let refusal = in_transaction!(self, w => {
-                // Count in the database, not from the value read above, so that
-                // concurrent attempts all count.
-                w.execute(
-                    "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE account_id = $1".into(),
-                    &[Value::Int(p.account_id)],
+        let hash = r[8].text().unwrap_or_default();
+        if !verify_password(password, &hash).await? {
+            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+            let actor = Actor::of(&p);
+            let locked = in_transaction!(self, w => {
+                // The attempt that used the last slot sets the lock (once).
+                let n = w.execute(
+                    format!(
+                        "UPDATE accounts SET failed_logins = 0, locked_until = $1 \
+                         WHERE account_id = $2 AND failed_logins >= {MAX_FAILED_LOGINS}"
+                    ),
+                    &[Value::DateTime(until), Value::Int(p.account_id)],
                 )
                 .await?;
-                let failed = w
-                    .fetch(
-                        "SELECT failed_logins FROM accounts WHERE account_id = $1".into(),
-                        &[Value::Int(p.account_id)],
-                        &[Kind::Int],
-                    )
-                    .await?
-                    .first()
-                    .map_or(0, |r| r[0].int()) as u32;
-                let refusal = if failed >= MAX_FAILED_LOGINS {
-                    let until = now + Duration::minutes(LOCKOUT_MINUTES);
-                    w.execute(
-                        "UPDATE accounts SET failed_logins = 0, locked_until = $1 WHERE account_id = $2".into(),
-                        &[Value::DateTime(until), Value::Int(p.account_id)],
-                    )
-                    .await?;
-                    log(&mut w, now, (Some(p.account_id), username), "account_locked", None, client).await?;
-                    LoginRefusal::Locked { until }
-                } else {
-                    LoginRefusal::BadCredentials { remaining: Some(MAX_FAILED_LOGINS - failed) }
-                };
-                log(&mut w, now, (Some(p.account_id), username), "login_failed", Some("wrong password"), client).await?;
-                refusal
+                audit::append(&mut w, now, &actor, &Entry::new("login_failed", Some("wrong password")).client(client)).await?;
+                if n > 0 {
+                    audit::append(&mut w, now, &actor, &Entry::new("account_locked", Some(&p.username)).client(client)).await?;
+                }
+                n > 0
             });
-            return Ok(Err(refusal));
+            return Ok(Err(if locked {
+                LoginRefusal::Locked { until: Some(until) }
+            } else {
+                LoginRefusal::BadCredentials
+            }));
         }
         let (token, csrf) = (random_token()?, random_token()?);
         in_transaction!(self, w => {
@@ -409,11 +708,11 @@ impl Store {
                     Value::Text(csrf.clone().into()),
                     Value::DateTime(now),
                     Value::DateTime(now),
-                    client.map_or(Value::Null, |c| Value::Text(c.to_string().into())),
+                    client.map_or(Value::Null, |c| Value::Text(audit::cap(c).into())),
                 ],
             )
             .await?;
-            log(&mut w, now, (Some(p.account_id), username), "login", None, client).await?;
+            audit::append(&mut w, now, &Actor::of(&p), &Entry::new("login", None).client(client)).await?;
         });
         Ok(Ok(Session {
             token,
@@ -423,27 +722,30 @@ impl Store {
     }
 
     /// The session a browser's token names, if it is live; using it keeps it alive.
-    /// An idle session (and a disabled account's) is ended here.
+    /// An idle or expired session (and a disabled account's) is ended here.
     pub async fn session(&self, token: &str, now: NaiveDateTime) -> Result<Option<Session>> {
         let hash = token_hash(token);
         let idle_since = now - Duration::minutes(SESSION_IDLE_MINUTES);
+        let born_after = now - Duration::hours(SESSION_MAX_HOURS);
         // Most requests only read: the session is touched at most once a minute.
         let row = in_transaction!(read self, w => w
             .fetch(
                 format!(
-                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, s.last_seen_at, a.disabled \
+                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, s.last_seen_at, a.disabled, s.created_at \
                      FROM login_sessions s JOIN accounts a ON a.account_id = s.account_id \
                      WHERE s.token_hash = $1"
                 ),
                 &[Value::Text(hash.clone().into())],
-                &[PRINCIPAL_KINDS.as_slice(), &[Kind::Text, Kind::DateTime, Kind::Bool]].concat(),
+                &[PRINCIPAL_KINDS.as_slice(), &[Kind::Text, Kind::DateTime, Kind::Bool, Kind::DateTime]].concat(),
             )
             .await?)
         .into_iter()
         .next();
         let Some(r) = row else { return Ok(None) };
-        let last_seen = r[7].datetime().unwrap_or_default();
-        if last_seen < idle_since || matches!(r[8], Cell::Bool(true)) {
+        let (Some(last_seen), Some(created)) = (r[9].datetime(), r[11].datetime()) else {
+            return Err(Error::Account("a stored session has no times".into()));
+        };
+        if last_seen < idle_since || created < born_after || matches!(r[10], Cell::Bool(true)) {
             in_transaction!(self, w => w
                 .execute(
                     "DELETE FROM login_sessions WHERE token_hash = $1".into(),
@@ -462,7 +764,7 @@ impl Store {
         }
         Ok(Some(Session {
             token: token.to_string(),
-            csrf: r[6].text().unwrap_or_default(),
+            csrf: r[8].text().unwrap_or_default(),
             principal: principal(&r)?,
         }))
     }
@@ -480,8 +782,7 @@ impl Store {
                 &[Value::Text(token_hash(&session.token).into())],
             )
             .await?;
-            let p = &session.principal;
-            log(&mut w, now, (Some(p.account_id), &p.username), "logout", None, client).await?;
+            audit::append(&mut w, now, &Actor::of(&session.principal), &Entry::new("logout", None).client(client)).await?;
         });
         Ok(())
     }
@@ -496,11 +797,17 @@ impl Store {
         client: Option<&str>,
         now: NaiveDateTime,
     ) -> Result<()> {
-        in_transaction!(self, w => log(&mut w, now, (Some(who.account_id), &who.username), action, target, client).await?);
-        Ok(())
+        self.log_entry(
+            now,
+            &Actor::of(who),
+            Entry::new(action, target).client(client),
+        )
+        .await
     }
 
-    /// The newest `limit` entries of the operation log, skipping `offset`.
+    /// The newest `limit` entries of the whole operation log, skipping `offset`
+    /// (for the command line and tests; pages read [`Store::operation_log_grid`],
+    /// which is scoped).
     pub async fn operation_log(&self, limit: u64, offset: u64) -> Result<Vec<LogEntry>> {
         use Kind::*;
         let rows = in_transaction!(read self, w => w
@@ -513,17 +820,69 @@ impl Store {
                 &[Int, DateTime, Text, Text, Text, Text, Text],
             )
             .await?);
-        Ok(rows
-            .iter()
-            .map(|r| LogEntry {
-                log_id: r[0].int(),
-                at: r[1].datetime().unwrap_or_default(),
-                username: r[2].text().unwrap_or_default(),
-                action: r[3].text().unwrap_or_default(),
-                target: r[4].text(),
-                detail: r[5].text(),
-                client: r[6].text(),
+        rows.iter()
+            .map(|r| {
+                Ok(LogEntry {
+                    log_id: r[0].int(),
+                    at: r[1]
+                        .datetime()
+                        .ok_or_else(|| Error::Account("a log entry has no time".into()))?,
+                    username: r[2].text().unwrap_or_default(),
+                    action: r[3].text().unwrap_or_default(),
+                    target: r[4].text(),
+                    detail: r[5].text(),
+                    client: r[6].text(),
+                })
             })
-            .collect())
+            .collect()
+    }
+
+    /// The accounts `by` may manage (账号管理), newest first.
+    pub async fn managed_accounts(&self, by: &Principal, paging: Paging) -> Result<Grid> {
+        let mut q = Query::new(
+            "FROM accounts a LEFT JOIN institutions i ON i.institution_id = a.institution_id",
+        );
+        let (sql, values) = crate::scope::managed_accounts(by.role, &by.scope, "a", "i");
+        q.and(&sql, values);
+        q.when("a.account_id", "<>", Some(Value::Int(by.account_id)));
+        use Kind::*;
+        Ok(in_transaction!(read self, w => grid(&mut w, &[
+            ("account_id", "a.account_id", Int),
+            ("username", "a.username", Text),
+            ("display_name", "a.display_name", Text),
+            ("role", "a.role", Text),
+            ("region_code", "COALESCE(a.region_code, i.region_code)", Text),
+            ("institution_id", "a.institution_id", Text),
+            ("failed_logins", "a.failed_logins", Int),
+            ("locked_until", "a.locked_until", DateTime),
+            ("must_change_password", "a.must_change_password", Bool),
+            ("disabled", "a.disabled", Bool),
+            ("created_at", "a.created_at", DateTime),
+        ], &q, "a.account_id DESC", Some(paging)).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_names_are_bounded() {
+        assert_eq!(username_of("  wang "), Some("wang"));
+        assert_eq!(username_of(""), None);
+        assert_eq!(username_of("wang li"), None);
+        assert_eq!(
+            username_of(&"x".repeat(MAX_USERNAME_CHARS)).map(str::len),
+            Some(64)
+        );
+        assert_eq!(username_of(&"x".repeat(MAX_USERNAME_CHARS + 1)), None);
+    }
+
+    #[test]
+    fn generated_passwords_meet_the_rule() {
+        for _ in 0..50 {
+            let p = generate_password().unwrap();
+            assert!(check_password(&p, "someone").is_ok(), "{p}");
+        }
     }
 }

@@ -91,13 +91,13 @@ type Col = (&'static str, &'static str, Kind);
 
 /// A `FROM … WHERE …` under construction with its bound values.
 #[derive(Debug, Default)]
-struct Query {
-    from_where: String,
-    values: Vec<Value<'static>>,
+pub(crate) struct Query {
+    pub(crate) from_where: String,
+    pub(crate) values: Vec<Value<'static>>,
 }
 
 impl Query {
-    fn new(from: &str) -> Query {
+    pub(crate) fn new(from: &str) -> Query {
         Query {
             from_where: format!("{from} WHERE 1 = 1"),
             values: Vec::new(),
@@ -110,7 +110,7 @@ impl Query {
     }
 
     /// `AND {column} {op} value` when the filter has a value.
-    fn when(&mut self, column: &str, op: &str, v: Option<Value<'static>>) -> &mut Self {
+    pub(crate) fn when(&mut self, column: &str, op: &str, v: Option<Value<'static>>) -> &mut Self {
         if let Some(v) = v {
             let p = self.bind(v);
             self.from_where.push_str(&format!(" AND {column} {op} {p}"));
@@ -119,7 +119,7 @@ impl Query {
     }
 
     /// `AND (sql)`, where `sql` uses `{}` once per value, in order.
-    fn and(&mut self, sql: &str, values: Vec<Value<'static>>) -> &mut Self {
+    pub(crate) fn and(&mut self, sql: &str, values: Vec<Value<'static>>) -> &mut Self {
         let mut out = String::new();
         let mut parts = sql.split("{}");
         out.push_str(parts.next().unwrap_or_default());
@@ -132,7 +132,7 @@ impl Query {
     }
 
     /// Keeps the caller to their jurisdiction: the one call every query makes.
-    fn scoped(&mut self, scope: &DataScope, via: Via<'_>) -> &mut Self {
+    pub(crate) fn scoped(&mut self, scope: &DataScope, via: Via<'_>) -> &mut Self {
         let (sql, values) = condition(scope, via, self.values.len() + 1, &|n| format!("${n}"));
         self.from_where.push_str(&format!(" AND {sql}"));
         self.values.extend(values);
@@ -161,7 +161,7 @@ fn display(cell: &Cell) -> Option<String> {
 
 /// Runs `SELECT cols FROM … ORDER BY … LIMIT/OFFSET` and, when paging, the
 /// matching `COUNT(*)`.
-async fn grid<W: Writer>(
+pub(crate) async fn grid<W: Writer>(
     w: &mut W,
     cols: &[Col],
     q: &Query,
@@ -833,17 +833,18 @@ impl Store {
         &self,
         scope: &DataScope,
         cert_ref: i64,
-    ) -> Result<Option<(String, String)>> {
+    ) -> Result<Option<(String, String, String)>> {
         let mut q = Query::new("FROM certificates c");
         q.when("c.seq", "=", Some(Value::Int(cert_ref)))
             .scoped(scope, Via::InstitutionColumn("c.institution_id"));
         let g = in_transaction!(read self, w => grid(&mut w, &[
             ("cert_no", "c.cert_no", Kind::Text),
             ("candidate_id", "c.candidate_id", Kind::Text),
+            ("institution_id", "c.institution_id", Kind::Text),
         ], &q, "", None).await?);
         Ok(g.rows
             .first()
-            .and_then(|r| Some((r[0].clone()?, r[1].clone()?))))
+            .and_then(|r| Some((r[0].clone()?, r[1].clone()?, r[2].clone()?))))
     }
 }
 
@@ -1139,72 +1140,6 @@ impl Store {
             .map(|r| (r[0].text().unwrap_or_default(), r[1].int() as u64))
             .collect())
     }
-
-    /// The operation log as a grid (newest first).
-    pub async fn operation_log_grid(&self, paging: Paging) -> Result<Grid> {
-        let q = Query::new("FROM operation_log");
-        use Kind::*;
-        Ok(in_transaction!(read self, w => grid(&mut w, &[
-            ("log_id", "log_id", Int),
-            ("at", "at", DateTime),
-            ("username", "username", Text),
-            ("action", "action", Text),
-            ("target", "target", Text),
-            ("detail", "detail", Text),
-            ("client", "client", Text),
-        ], &q, "log_id DESC", Some(paging)).await?))
-    }
-
-    /// Accounts whose scope the caller covers.
-    pub async fn account_list(&self, scope: &DataScope, paging: Paging) -> Result<Grid> {
-        let q = accounts_query(scope);
-        use Kind::*;
-        Ok(in_transaction!(read self, w => grid(&mut w, &[
-            ("account_id", "a.account_id", Int),
-            ("username", "a.username", Text),
-            ("display_name", "a.display_name", Text),
-            ("role", "a.role", Text),
-            ("region_code", "a.region_code", Text),
-            ("institution_id", "a.institution_id", Text),
-            ("failed_logins", "a.failed_logins", Int),
-            ("locked_until", "a.locked_until", DateTime),
-            ("disabled", "a.disabled", Bool),
-            ("created_at", "a.created_at", DateTime),
-        ], &q, "a.account_id", Some(paging)).await?))
-    }
-
-    /// The user name of account `id`, if the caller's scope covers it.
-    pub async fn account_username(&self, scope: &DataScope, id: i64) -> Result<Option<String>> {
-        let mut q = accounts_query(scope);
-        q.when("a.account_id", "=", Some(Value::Int(id)));
-        let g = in_transaction!(read self, w => grid(&mut w, &[("username", "a.username", Kind::Text)], &q, "", None).await?);
-        Ok(g.get(0, "username").map(str::to_string))
-    }
-}
-
-/// The accounts a caller may see and manage: all for the administrator; for an
-/// official, those anchored in their region or at its institutions; for a clerk,
-/// their institution's.
-fn accounts_query(scope: &DataScope) -> Query {
-    let mut q = Query::new("FROM accounts a");
-    match scope {
-        DataScope::Everything => {}
-        DataScope::Region(r) => {
-            let (lo, hi) = crate::scope::region_range(r);
-            q.and(
-                "a.region_code BETWEEN {} AND {} OR a.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {} AND {})",
-                vec![Value::Text(lo.clone().into()), Value::Text(hi.clone().into()), Value::Text(lo.into()), Value::Text(hi.into())],
-            );
-        }
-        DataScope::Institution(i) => {
-            q.when(
-                "a.institution_id",
-                "=",
-                Some(Value::Text(i.as_str().to_string().into())),
-            );
-        }
-    }
-    q
 }
 
 #[cfg(test)]

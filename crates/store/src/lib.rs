@@ -17,6 +17,7 @@
 //! SQLite, `COPY` on PostgreSQL).
 
 pub mod accounts;
+pub mod audit;
 pub mod browse;
 pub mod calendar;
 pub mod cases;
@@ -181,6 +182,7 @@ fn migrations(backend: Backend) -> Migrator {
         migration!(6, "platform", "0006_platform.sql"),
         migration!(7, "cases", "0007_cases.sql"),
         migration!(8, "stats", "0008_stats.sql"),
+        migration!(9, "security", "0009_security.sql"),
     ];
     let files = ALL.iter().map(|&(version, description, sqlite, pg)| {
         let sql = match backend {

@@ -29,6 +29,9 @@ pub enum Via<'a> {
     Institutions(&'a str),
     /// The table has this `institution_id` column: filter through the registry.
     InstitutionColumn(&'a str),
+    /// The operation log (alias given): an entry is in a region's scope when its
+    /// actor or the object it concerns is; a clerk sees its own institution's.
+    OperationLog(&'a str),
 }
 
 /// The predicate that keeps a caller to their scope, with its values; the
@@ -45,6 +48,7 @@ pub fn condition(
             let column = match via {
                 Via::Institutions(alias) => format!("{alias}.institution_id"),
                 Via::InstitutionColumn(c) => c.to_string(),
+                Via::OperationLog(alias) => format!("{alias}.object_institution"),
             };
             (
                 format!("{column} = {}", placeholder(first)),
@@ -61,10 +65,64 @@ pub fn condition(
                 Via::InstitutionColumn(c) => format!(
                     "{c} IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {a} AND {b})"
                 ),
+                Via::OperationLog(alias) => format!(
+                    "({alias}.actor_region BETWEEN {a} AND {b} OR {alias}.object_region BETWEEN {a} AND {b})"
+                ),
             };
             (sql, vec![Value::Text(lo.into()), Value::Text(hi.into())])
         }
     }
+}
+
+/// The accounts an account of `role` with `scope` may manage
+/// ([`domain::access::may_manage`] as SQL over `accounts` joined to the clerk's
+/// institution as `institutions`), with `{}` for each value in order.
+pub fn managed_accounts(
+    role: domain::access::Role,
+    scope: &DataScope,
+    accounts: &str,
+    institutions: &str,
+) -> (String, Vec<Value<'static>>) {
+    use domain::access::{Role, may_manage};
+    let DataScope::Region(r) = scope else {
+        return match role {
+            Role::Admin => ("1 = 1".into(), Vec::new()),
+            _ => ("1 = 0".into(), Vec::new()),
+        };
+    };
+    let (lo, hi) = region_range(r);
+    let manageable: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|t| may_manage(role, scope, *t, Some(r)))
+        .collect();
+    let regional: Vec<String> = manageable
+        .iter()
+        .filter(|t| **t != Role::Institution)
+        .map(|t| format!("'{}'", t.code()))
+        .collect();
+    let mut parts = Vec::new();
+    let mut values = Vec::new();
+    if !regional.is_empty() {
+        parts.push(format!(
+            "({accounts}.role IN ({}) AND {accounts}.region_code BETWEEN {{}} AND {{}})",
+            regional.join(", ")
+        ));
+        values.extend([
+            Value::Text(lo.clone().into()),
+            Value::Text(hi.clone().into()),
+        ]);
+    }
+    if manageable.contains(&Role::Institution) {
+        parts.push(format!(
+            "({accounts}.role = 'institution' AND {institutions}.region_code BETWEEN {{}} AND {{}})"
+        ));
+        values.extend([Value::Text(lo.into()), Value::Text(hi.into())]);
+    }
+    if parts.is_empty() {
+        return ("1 = 0".into(), Vec::new());
+    }
+    (parts.join(" OR "), values)
 }
 
 #[cfg(test)]

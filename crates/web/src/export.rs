@@ -1,6 +1,7 @@
 //! 导出: a list as an xlsx workbook, exactly as the page shows it (labels,
-//! Chinese codes, masked ID and phone numbers). Every export is logged by the
-//! caller.
+//! Chinese codes, masked ID and phone numbers — every cell is masked by value
+//! here, since a workbook passes the response layer as binary). Every export is
+//! logged by the caller.
 
 use crate::error::{Error, Result};
 use crate::view::TableView;
@@ -23,8 +24,14 @@ pub fn workbook(sheets: &[(&str, &TableView)]) -> Result<Vec<u8>> {
         for (r, row) in t.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 if !cell.text.is_empty() {
-                    ws.write_string(r as u32 + 1, c as u16, &cell.text)
-                        .map_err(err)?;
+                    // A workbook is not text the response layer can mask: every
+                    // cell is masked here, whatever its column.
+                    ws.write_string(
+                        r as u32 + 1,
+                        c as u16,
+                        domain::privacy::mask_text(&cell.text).as_ref(),
+                    )
+                    .map_err(err)?;
                 }
             }
         }

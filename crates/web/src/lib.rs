@@ -10,8 +10,8 @@
 //!   (`store::accounts`); [`auth`] turns a cookie into a [`auth::Caller`].
 //! - Templates, CSS, htmx 2, Apache ECharts and the province maps are compiled
 //!   into the binary ([`assets`]); no page loads anything from outside.
-//! - ID numbers and phone numbers are masked by column name in [`view`], so a
-//!   list, a detail page and an export all mask alike; a full ID number is shown
+//! - ID numbers and phone numbers are masked by value on every response
+//!   ([`security`]) and in every workbook ([`export`]); a full ID number is shown
 //!   only on request, and the request is logged.
 
 pub mod assets;
@@ -21,6 +21,8 @@ pub mod export;
 pub mod pages;
 pub mod routes;
 pub mod screening;
+pub mod security;
+pub mod stash;
 pub mod view;
 
 use chrono::NaiveDateTime;
@@ -36,6 +38,11 @@ pub struct AppState {
     pub store: Store,
     /// The clock: local China time. Tests replace it.
     pub clock: Arc<dyn Fn() -> NaiveDateTime + Send + Sync>,
+    /// Whether cookies get `Secure` (the platform is reached over HTTPS, usually
+    /// through a TLS-terminating proxy): `zhijian serve --secure-cookies`.
+    pub secure_cookies: bool,
+    /// Search terms kept out of links (a lookup by ID number).
+    pub stash: Arc<stash::Stash>,
 }
 
 impl AppState {
@@ -44,6 +51,8 @@ impl AppState {
         AppState {
             store,
             clock: Arc::new(|| chrono::Local::now().naive_local()),
+            secure_cookies: false,
+            stash: Arc::default(),
         }
     }
 

@@ -3,9 +3,11 @@
 //! pager, and the login and error pages.
 //!
 //! Masking (个人信息保护): a column named `id_number` or `candidate_id` is shown
-//! as `110105********002X`, one named `phone` as `138****5678`, in every table
-//! and every export; the full ID number is shown only by the certificate
-//! lookup's logged 查看完整 action.
+//! as `110105********002X`, one named `phone` as `138****5678`, and every other
+//! text has its personal numbers masked by value (`domain::privacy`), in every
+//! table and every export; pages are masked again on their way out
+//! (`security`). The full ID number is shown only by the certificate lookup's
+//! logged 查看完整 action.
 
 use crate::auth::Caller;
 use crate::error::Result;
@@ -45,10 +47,13 @@ impl Chrome {
     /// The frame for `caller` on the page under menu entry `active`.
     pub fn new(caller: &Caller, title: impl Into<String>, active: &str) -> Chrome {
         let p = caller.principal();
-        let scope = match &p.scope {
-            domain::access::DataScope::Everything => "全省（系统）".to_string(),
-            domain::access::DataScope::Region(r) => format!("辖区 {r}"),
-            domain::access::DataScope::Institution(i) => format!("机构 {i}"),
+        let scope = match (&p.scope, &p.scope_name) {
+            (domain::access::DataScope::Everything, _) => "全部地区".to_string(),
+            (_, Some(name)) => name.clone(),
+            (domain::access::DataScope::Region(r), None) => {
+                format!("{}（{r}）", r.province_name())
+            }
+            (domain::access::DataScope::Institution(i), None) => format!("机构 {i}"),
         };
         Chrome {
             title: title.into(),
@@ -416,31 +421,41 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
             Err(_) => text(v.to_string()),
         },
         "action" => text(action_zh(v).to_string()),
-        _ => text(v.to_string()),
+        // Anything else is free text: personal numbers in it are masked by value.
+        _ => text(domain::privacy::mask_text(v).into_owned()),
     }
 }
 
+/// The operation log's actions: (code, Chinese).
+pub const LOG_ACTIONS: &[(&str, &str)] = &[
+    ("login", "登录"),
+    ("login_failed", "登录失败"),
+    ("account_locked", "账号锁定"),
+    ("logout", "退出"),
+    ("refused", "拒绝访问"),
+    ("create_account", "创建账号"),
+    ("reset_password", "重置密码"),
+    ("set_password", "系统设置密码"),
+    ("change_password", "修改密码"),
+    ("change_password_failed", "修改密码失败"),
+    ("mark_finding", "预警处理"),
+    ("export", "导出"),
+    ("view_id_number", "查看完整身份证号"),
+    ("import", "数据导入"),
+    ("screen", "数据筛查"),
+    ("registry", "备案变更"),
+    ("set_regions", "维护行政区划"),
+    ("calendar", "导入节假日安排"),
+    ("case", "案件办理"),
+    ("view_attachment", "查看案件材料"),
+];
+
 /// The operation log's actions in Chinese.
 pub fn action_zh(code: &str) -> &str {
-    match code {
-        "login" => "登录",
-        "login_failed" => "登录失败",
-        "logout" => "退出",
-        "create_account" => "创建账号",
-        "unlock_account" => "解锁账号",
-        "mark_finding" => "预警处理",
-        "export" => "导出",
-        "view_id_number" => "查看完整身份证号",
-        "import" => "数据导入",
-        "screen" => "数据筛查",
-        "registry" => "备案变更",
-        "set_regions" => "维护行政区划",
-        "calendar" => "导入节假日安排",
-        "set_password" => "重置密码",
-        "case" => "案件办理",
-        "view_attachment" => "查看案件材料",
-        other => other,
-    }
+    LOG_ACTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, zh)| zh)
 }
 
 /// Paging links under a table.
@@ -579,6 +594,18 @@ pub struct ListPage {
 pub struct LoginPage {
     pub message: Option<String>,
     pub username: String,
+    /// The form's CSRF token (also in the login cookie).
+    pub csrf: String,
+}
+
+impl LoginPage {
+    /// The account rules under the form, from the constants that enforce them.
+    pub fn note(&self) -> String {
+        use domain::access::*;
+        format!(
+            "连续 {MAX_FAILED_LOGINS} 次密码错误将锁定账号 {LOCKOUT_MINUTES} 分钟；{SESSION_IDLE_MINUTES} 分钟无操作或登录满 {SESSION_MAX_HOURS} 小时自动退出。"
+        )
+    }
 }
 
 #[derive(Template)]

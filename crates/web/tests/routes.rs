@@ -6,20 +6,19 @@
 //! reach one it should), if an official reaches an institution, activity,
 //! finding or certificate outside their region, or if a list shows one.
 
+mod support;
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use domain::RegionCode;
 use domain::access::{DataScope, Role};
 use domain::case::{AttachmentKind, Issuer, Party, Source};
 use domain::ids::InstitutionId;
-use http_body_util::BodyExt;
 use std::collections::BTreeMap;
+use store::Store;
 use store::accounts::NewAccount;
 use store::browse::{CertificateQuery, Paging};
 use store::cases::NewCase;
-use store::{Address, Store};
-use tower::ServiceExt;
 
 use Role::*;
 
@@ -47,6 +46,8 @@ const EXPECTED: &[(&str, &str, &[Role])] = &[
     ("post", "/login", PUBLIC),
     ("get", "/assets/{*path}", PUBLIC),
     ("post", "/logout", ALL),
+    ("get", "/account/password", ALL),
+    ("post", "/account/password", ALL),
     ("get", "/", ALL),
     ("get", "/institutions", ALL),
     ("get", "/institutions/new", OFFICIALS),
@@ -73,6 +74,7 @@ const EXPECTED: &[(&str, &str, &[Role])] = &[
     ("post", "/imports", UPLOADERS),
     ("get", "/imports/templates/{name}", UPLOADERS),
     ("get", "/certificates", CERT_READERS),
+    ("post", "/certificates", CERT_READERS),
     ("post", "/certificates/reveal", CERT_READERS),
     ("get", "/system/accounts", ACCOUNT_MANAGERS),
     ("post", "/system/accounts", ACCOUNT_MANAGERS),
@@ -111,71 +113,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
-const PASSWORD: &str = "Test-password-2026";
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    cookie: Option<&str>,
-    body: Option<String>,
-) -> (StatusCode, String, String) {
-    let mut req = Request::builder()
-        .method(method.to_uppercase().as_str())
-        .uri(uri);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(b))
-            .unwrap(),
-        None => req.body(Body::empty()).unwrap(),
-    };
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        location,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
-
-async fn login(app: &Router, username: &str) -> (String, String) {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "username={username}&password={PASSWORD}"
-        )))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} logs in");
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let (_, _, page) = call(app, "get", "/", Some(&cookie), None).await;
-    let csrf = page
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("every page carries the CSRF token")
-        .to_string();
-    (cookie, csrf)
-}
+use support::{PASSWORD, call, login};
 
 fn target_of(
     store_tables: &domain::model::Tables,
@@ -198,31 +136,8 @@ fn target_of(
 
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&Address::Sqlite(dir.path().join("t.db")))
-        .await
-        .unwrap();
+    let (store, tables) = support::province(&dir, 5).await;
     let province = RegionCode::parse("420000").unwrap();
-    let (tables, _) = dataset::generate::generate_tables(&dataset::generate::GenConfig {
-        scale: 1,
-        seed: 5,
-        province,
-        ..Default::default()
-    });
-    store
-        .import(
-            &tables,
-            &store::ImportOptions {
-                source: "test",
-                progress: None,
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .set_regions(&dataset::generate::region_names(province))
-        .await
-        .unwrap();
-    web::screening::screen_store(&store).await.unwrap();
 
     // Inside: the riskiest institution with activities and certificates; its
     // district and city anchor the regional accounts. Outside: the riskiest
@@ -431,6 +346,9 @@ fn request(route: &str, t: &Target, csrf: &str) -> (String, Option<String>) {
             format!("_csrf={csrf}&action=change_basic&phone=027-88886666&reason=test")
         }
         "/certificates/reveal" => format!("_csrf={csrf}&cert_ref={}", t.cert_ref),
+        "/certificates" => format!("_csrf={csrf}&cert_no=x"),
+        // Refused without changing anything: the two new passwords differ.
+        "/account/password" => format!("_csrf={csrf}&old=x&new=Aa-1234567&confirm=Bb-1234567"),
         "/system/regions" => format!("_csrf={csrf}&lines="),
         "/system/calendar" => {
             format!("_csrf={csrf}&csv=date,off_day,name%0A2031-01-01,true,%E5%85%83%E6%97%A6")
@@ -475,11 +393,18 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             failures.push(format!("{m} {p} is expected but not routed"));
         }
     }
-    // The observer never writes (revealing an ID number is a read, logged).
+    // The observer never writes (revealing an ID number and a posted search are
+    // reads, logged; everyone changes their own password).
     for (m, p, roles) in EXPECTED {
         if *m == "post"
             && roles.contains(&Observer)
-            && !["/logout", "/certificates/reveal"].contains(p)
+            && ![
+                "/logout",
+                "/certificates/reveal",
+                "/certificates",
+                "/account/password",
+            ]
+            .contains(p)
         {
             failures.push(format!("the observer may {m} {p}"));
         }

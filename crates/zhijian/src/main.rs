@@ -32,6 +32,9 @@ enum Command {
         /// 监听地址 / Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Cookie 加 Secure (经 HTTPS 访问时) / Mark cookies Secure: the platform is reached over HTTPS (e.g. behind a TLS proxy).
+        #[arg(long, env = "ZHIJIAN_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// 启动平台 / Serve the officials' platform over a store.
     Serve {
@@ -41,6 +44,9 @@ enum Command {
         /// 监听地址 / Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Cookie 加 Secure (经 HTTPS 访问时) / Mark cookies Secure: the platform is reached over HTTPS (e.g. behind a TLS proxy).
+        #[arg(long, env = "ZHIJIAN_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// 生成模拟省份评价数据 / Generate a realistic synthetic province with labelled violations.
     Generate {
@@ -233,8 +239,16 @@ fn main() -> ExitCode {
             db,
         } => db::mark(db.as_deref(), id, status, &reason, &by),
         Command::Rules { policy } => rules::run(policy.as_deref()),
-        Command::Demo { db, addr } => serve::demo(db.as_deref(), addr),
-        Command::Serve { db, addr } => serve::serve(db.as_deref(), addr),
+        Command::Demo {
+            db,
+            addr,
+            secure_cookies,
+        } => serve::demo(db.as_deref(), addr, secure_cookies),
+        Command::Serve {
+            db,
+            addr,
+            secure_cookies,
+        } => serve::serve(db.as_deref(), addr, secure_cookies),
         Command::Workdays { command } => workdays::run(command),
     };
     match outcome {

@@ -30,7 +30,12 @@ async fn maintain(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_server(store: Store, addr: SocketAddr, banner: String) -> anyhow::Result<()> {
+async fn run_server(
+    store: Store,
+    addr: SocketAddr,
+    banner: String,
+    secure_cookies: bool,
+) -> anyhow::Result<()> {
     let listener = web::bind(addr).await.with_context(|| {
         format!("无法监听 cannot listen on {addr} (in use? try --addr 127.0.0.1:8081)")
     })?;
@@ -51,23 +56,20 @@ async fn run_server(store: Store, addr: SocketAddr, banner: String) -> anyhow::R
         "访问 open http://{}/  (Ctrl-C 停止 to stop)",
         listener.local_addr()?
     );
-    web::serve_on(web::AppState::new(store), listener).await?;
+    let mut state = web::AppState::new(store);
+    state.secure_cookies = secure_cookies;
+    web::serve_on(state, listener).await?;
     Ok(())
 }
 
 /// `zhijian serve [--db URL] [--addr A]`.
-pub fn serve(db: Option<&str>, addr: SocketAddr) -> anyhow::Result<()> {
+pub fn serve(db: Option<&str>, addr: SocketAddr, secure_cookies: bool) -> anyhow::Result<()> {
     let rt = db::runtime()?;
     rt.block_on(async {
         let store = db::open(db).await?;
         let mut banner = format!("职鉴监管平台 Zhijian platform on {}", store.address());
         // A store without accounts gets its administrator, once.
-        let none = store
-            .account_list(&domain::access::DataScope::Everything, store::browse::Paging::new(Some(1), Some(1)))
-            .await?
-            .rows
-            .is_empty();
-        if none {
+        if store.account_count().await? == 0 {
             let password = store::accounts::generate_password()?;
             store
                 .create_account(
@@ -87,7 +89,7 @@ pub fn serve(db: Option<&str>, addr: SocketAddr) -> anyhow::Result<()> {
                 "\n首次启动：已创建系统管理员 first start: created the administrator  admin  {password}  (请登录后在“账号管理”中为各级人员创建账号 create the officials' accounts under 账号管理)"
             ));
         }
-        run_server(store, addr, banner).await
+        run_server(store, addr, banner, secure_cookies).await
     })
 }
 
@@ -137,7 +139,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// `zhijian demo [--db URL] [--addr A]`.
-pub fn demo(db: Option<&str>, addr: SocketAddr) -> anyhow::Result<()> {
+pub fn demo(db: Option<&str>, addr: SocketAddr, secure_cookies: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let rt = db::runtime()?;
     rt.block_on(async {
@@ -185,7 +187,7 @@ pub fn demo(db: Option<&str>, addr: SocketAddr) -> anyhow::Result<()> {
                 scope
             ));
         }
-        run_server(store, addr, banner).await
+        run_server(store, addr, banner, secure_cookies).await
     })
 }
 
@@ -247,7 +249,7 @@ async fn ensure_accounts(
         };
         let password = store::accounts::generate_password()?;
         if store.account_exists(a.username).await? {
-            store.set_password(None, a.username, &password, now).await?;
+            store.set_password(a.username, &password, now).await?;
         } else {
             store
                 .create_account(

@@ -25,10 +25,45 @@ pub struct AccountsPage {
     pub chrome: Chrome,
     pub table: TableView,
     pub pager: Pager,
+    /// The roles the caller may create: (code, label).
     pub roles: Vec<(String, String)>,
+    /// The regions in the caller's jurisdiction: (code, "code name").
+    pub regions: Vec<(String, String)>,
     pub message: Option<(bool, String)>,
     /// The account id of each row (for 重置密码).
     pub ids: Vec<String>,
+}
+
+/// The regions a caller may anchor accounts at: named regions in their scope.
+async fn regions_in_scope(st: &AppState, caller: &Caller) -> Result<Vec<(String, String)>> {
+    Ok(st
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .filter(|(c, _)| match caller.scope() {
+            domain::access::DataScope::Everything => true,
+            domain::access::DataScope::Region(r) => {
+                RegionCode::parse(c).is_ok_and(|rc| r.contains(&rc))
+            }
+            domain::access::DataScope::Institution(_) => false,
+        })
+        .map(|(c, n)| (c.clone(), format!("{c} {n}")))
+        .collect())
+}
+
+/// The roles `caller` may create accounts of (domain::access::may_manage, with
+/// the caller's own region standing for "somewhere in scope").
+fn creatable_roles(caller: &Caller) -> Vec<(String, String)> {
+    let own = match caller.scope() {
+        domain::access::DataScope::Region(r) => Some(*r),
+        _ => None,
+    };
+    Role::ALL
+        .iter()
+        .filter(|t| domain::access::may_manage(caller.role(), caller.scope(), **t, own.as_ref()))
+        .map(|r| (r.code().to_string(), r.zh().to_string()))
+        .collect()
 }
 
 async fn accounts_page(
@@ -38,22 +73,22 @@ async fn accounts_page(
     message: Option<(bool, String)>,
 ) -> Result<Response> {
     let p = paging(q);
-    let grid = st.store.account_list(caller.scope(), p).await?;
-    let table = TableView::of(&grid, &[], &[]);
+    let grid = st.store.managed_accounts(caller.principal(), p).await?;
+    let table = TableView::of(
+        &grid,
+        &["account_id"],
+        &[("must_change_password", "待改密码")],
+    );
     if is_export(q) {
         caller.log(st, "export", "账号列表").await?;
         return export::xlsx("账号列表", &table);
     }
-    let roles = Role::ALL
-        .iter()
-        .filter(|r| caller.role() == Role::Admin || **r != Role::Admin)
-        .map(|r| (r.code().to_string(), r.zh().to_string()))
-        .collect();
     let mut r = render(&AccountsPage {
         chrome: Chrome::new(caller, "账号管理", "/system/accounts"),
         table,
         pager: Pager::new("/system/accounts", q, p, grid.total),
-        roles,
+        roles: creatable_roles(caller),
+        regions: regions_in_scope(st, caller).await?,
         message: message.clone(),
         ids: (0..grid.rows.len())
             .map(|i| grid.get(i, "account_id").unwrap_or_default().to_string())
@@ -65,7 +100,8 @@ async fn accounts_page(
     Ok(r)
 }
 
-/// `GET /system/accounts`.
+/// `GET /system/accounts`: the accounts the caller manages (strictly below
+/// them, in their jurisdiction).
 pub async fn accounts(
     State(st): State<AppState>,
     caller: Caller,
@@ -88,7 +124,9 @@ pub struct AccountForm {
     pub password: String,
 }
 
-/// `POST /system/accounts`: creates an account inside the caller's scope.
+/// `POST /system/accounts`: creates an account the caller may manage. The initial
+/// password is typed by the creator, so the account must change it at its first
+/// login.
 pub async fn create_account(
     State(st): State<AppState>,
     caller: Caller,
@@ -96,28 +134,19 @@ pub async fn create_account(
 ) -> Result<Response> {
     caller.check_csrf(&f._csrf)?;
     let fail = |m: String| Some((false, m));
-    let role = match Role::parse(&f.role) {
-        Ok(r) => r,
-        Err(_) => {
-            return accounts_page(
-                &st,
-                &caller,
-                &Vec::new(),
-                fail(format!("角色（字段 role）“{}”无效", f.role)),
-            )
-            .await;
-        }
+    let Ok(role) = Role::parse(&f.role) else {
+        return accounts_page(&st, &caller, &Vec::new(), fail("请选择角色".into())).await;
     };
     let region = match f.region_code.trim() {
         "" => None,
         r => match RegionCode::parse(r) {
             Ok(c) => Some(c),
-            Err(e) => {
+            Err(_) => {
                 return accounts_page(
                     &st,
                     &caller,
                     &Vec::new(),
-                    fail(format!("地区代码（字段 region_code）“{r}”无效：{e}")),
+                    fail(format!("所属地区“{r}”不是 6 位行政区划代码")),
                 )
                 .await;
             }
@@ -127,12 +156,12 @@ pub async fn create_account(
         "" => None,
         i => match InstitutionId::parse(i) {
             Ok(c) => Some(c),
-            Err(e) => {
+            Err(_) => {
                 return accounts_page(
                     &st,
                     &caller,
                     &Vec::new(),
-                    fail(format!("机构编码（字段 institution_id）“{i}”无效：{e}")),
+                    fail(format!("所属机构编码“{i}”无效")),
                 )
                 .await;
             }
@@ -158,7 +187,11 @@ pub async fn create_account(
                 &Vec::new(),
                 Some((
                     true,
-                    format!("已创建账号 {}（{}）", new.username, role.zh()),
+                    format!(
+                        "已创建账号 {}（{}），首次登录须修改初始密码",
+                        new.username,
+                        role.zh()
+                    ),
                 )),
             )
             .await
@@ -170,8 +203,10 @@ pub async fn create_account(
     }
 }
 
-/// `POST /system/accounts/{id}/reset`: a new random password (shown once) that
-/// also lifts a lock; only for accounts within the caller's scope.
+/// `POST /system/accounts/{id}/reset`: a new random password, shown in this
+/// response only (it is kept nowhere in clear), which the account must change at
+/// its next login; the lock is lifted and the account's sessions end. Only for
+/// accounts the caller manages.
 pub async fn reset_password(
     State(st): State<AppState>,
     caller: Caller,
@@ -179,20 +214,21 @@ pub async fn reset_password(
     Form(f): Form<crate::auth::CsrfOnly>,
 ) -> Result<Response> {
     caller.check_csrf(&f._csrf)?;
-    let username = st
+    let (username, password) = st
         .store
-        .account_username(caller.scope(), id)
+        .reset_password(caller.principal(), id, caller.client.as_deref(), st.now())
         .await?
-        .ok_or_else(|| Error::NotFound(format!("账号 {id} 不存在或不在您的管理范围内")))?;
-    let password = store::accounts::generate_password()?;
-    st.store
-        .set_password(Some(caller.principal()), &username, &password, st.now())
-        .await?;
+        .ok_or_else(|| Error::NotFound("账号不存在或不由您管理".into()))?;
     accounts_page(
         &st,
         &caller,
         &Vec::new(),
-        Some((true, format!("已重置 {username} 的密码并解除锁定，新密码：{password}（仅显示一次，请当面告知本人）"))),
+        Some((
+            true,
+            format!(
+                "已重置 {username} 的密码并解除锁定，临时密码：{password}（仅此一次显示，请当面告知本人；本人首次登录须修改）"
+            ),
+        )),
     )
     .await
 }
@@ -354,26 +390,55 @@ pub async fn rulebook(
     })
 }
 
-/// `GET /system/log`.
+/// `GET /system/log`: the operation log of the caller's jurisdiction (the
+/// administrator's: all of it), filtered by user, action and date.
 pub async fn log(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<Params>,
 ) -> Result<Response> {
     let p = paging(&q);
-    let grid = st.store.operation_log_grid(p).await?;
-    let table = TableView::of(&grid, &[], &[]);
+    let filter = store::audit::LogFilter {
+        username: super::param(&q, "username"),
+        action: super::param(&q, "action"),
+        from: super::date_param(&q, "from", "起始日期")?,
+        to: super::date_param(&q, "to", "截止日期")?,
+    };
+    let grid = st
+        .store
+        .operation_log_grid(caller.scope(), &filter, p)
+        .await?;
+    let table = TableView::of(
+        &grid,
+        &["log_id"],
+        &[
+            ("object_region", "对象地区"),
+            ("actor_region", "操作人地区"),
+        ],
+    );
     if is_export(&q) {
         caller.log(&st, "export", "操作日志").await?;
         return export::xlsx("操作日志", &table);
     }
+    let actions = crate::view::LOG_ACTIONS
+        .iter()
+        .map(|(code, zh)| (code.to_string(), zh.to_string()))
+        .collect();
     render(&ListPage {
         chrome: Chrome::new(&caller, "操作日志", "/system/log"),
         action: "/system/log".into(),
-        filters: Vec::new(),
+        filters: vec![
+            crate::view::FilterField::text("username", "用户名", &filter.username),
+            crate::view::FilterField::select("action", "操作", &filter.action, actions),
+            crate::view::FilterField::date("from", "起始日期", &super::param(&q, "from")),
+            crate::view::FilterField::date("to", "截止日期", &super::param(&q, "to")),
+        ],
         pager: Pager::new("/system/log", &q, p, grid.total),
         table,
         buttons: Vec::new(),
-        note: Some("登录、写操作、导出和查看完整身份证号均记入日志，日志不可修改或删除".into()),
+        note: Some(
+            "登录、登录失败、写操作、导出、查看完整身份证号和被拒绝的访问均记入日志；日志只增不改，按操作人和操作对象所在地区确定查阅范围"
+                .into(),
+        ),
     })
 }
