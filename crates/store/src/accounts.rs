@@ -7,8 +7,10 @@
 //! - [`MAX_FAILED_LOGINS`] guesses, and no more, are ever evaluated before an
 //!   account locks for [`LOCKOUT_MINUTES`], however many arrive at once: each attempt
 //!   first reserves a slot by incrementing the failure count in the database
-//!   (`… WHERE failed_logins < 5`), and only an attempt that got a slot has its
-//!   password checked; a success gives the count back.
+//!   (`… WHERE failed_logins < 5`, the fifth slot setting the lock at once), and only
+//!   an attempt that got a slot has its password checked; a success resets the
+//!   count and lifts the lock. At most [`MAX_WAITING_PASSWORD_CHECKS`] checks wait
+//!   for a worker; beyond that a login is refused as busy before anything changes.
 //! - Every refusal looks alike: an unknown user, a wrong password, a locked or a
 //!   disabled account get the same answer after the same work (a hash is verified
 //!   in every case), so neither names nor locks can be probed.
@@ -39,7 +41,8 @@ use domain::access::{
 };
 use domain::ids::InstitutionId;
 use sm3::{Digest, Sm3};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 /// An account to create.
@@ -123,29 +126,72 @@ fn password_workers() -> usize {
     })
 }
 
-/// Runs argon2 work on the blocking pool, at most [`password_workers`] at once.
-async fn argon2_work<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    static GATE: OnceLock<Semaphore> = OnceLock::new();
-    let _permit = GATE
-        .get_or_init(|| Semaphore::new(password_workers()))
-        .acquire()
+/// How many password checks may wait for a worker: about two seconds of work.
+/// Beyond it a login is answered at once with "busy" (nothing is changed) rather
+/// than queued, so a flood of logins cannot pile up and delay every later login
+/// for minutes.
+pub const MAX_WAITING_PASSWORD_CHECKS: usize = 64;
+
+/// The right to run one password hash or check: one of [`password_workers`].
+struct Worker {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Waits for a password worker, or refuses at once when too many wait.
+async fn password_worker() -> Result<Worker> {
+    static GATE: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    if WAITING.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING_PASSWORD_CHECKS {
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+        return Err(Error::Busy);
+    }
+    let permit = GATE
+        .get_or_init(|| Arc::new(Semaphore::new(password_workers())))
+        .clone()
+        .acquire_owned()
+        .await;
+    WAITING.fetch_sub(1, Ordering::AcqRel);
+    permit
+        .map(|p| Worker { _permit: p })
+        .map_err(|e| Error::Account(format!("password check unavailable: {e}")))
+}
+
+impl Worker {
+    /// Runs argon2 work on the blocking pool (never on the async workers).
+    async fn run<T: Send + 'static>(self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let out = tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| Error::Account(format!("password check failed: {e}")));
+        drop(self);
+        out
+    }
+
+    /// Whether `password` matches `hash`.
+    async fn verify(self, password: &str, hash: &str) -> Result<bool> {
+        let (password, hash) = (password.to_string(), hash.to_string());
+        self.run(move || {
+            PasswordHash::new(&hash).is_ok_and(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+        })
         .await
-        .map_err(|e| Error::Account(format!("password check unavailable: {e}")))?;
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Account(format!("password check failed: {e}")))
+    }
 }
 
 /// The argon2id hash (PHC string) of a password, off the async workers.
 async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_string();
-    argon2_work(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| Error::Account(format!("cannot hash the password: {e}")))
-    })
-    .await?
+    password_worker()
+        .await?
+        .run(move || {
+            Argon2::default()
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| Error::Account(format!("cannot hash the password: {e}")))
+        })
+        .await?
 }
 
 /// A hash to verify against when there is no real one to check (unknown user,
@@ -162,15 +208,7 @@ fn dummy_hash() -> &'static str {
 
 /// Whether `password` matches `hash`, off the async workers.
 async fn verify_password(password: &str, hash: &str) -> Result<bool> {
-    let (password, hash) = (password.to_string(), hash.to_string());
-    argon2_work(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-    })
-    .await
+    password_worker().await?.verify(password, hash).await
 }
 
 /// 32 random bytes as hex (session, CSRF and form tokens).
@@ -650,40 +688,46 @@ impl Store {
             refuse("disabled", Some(p.account_id)).await?;
             return Ok(Err(LoginRefusal::Disabled));
         }
-        // Reserve one of the MAX_FAILED_LOGINS slots before checking anything.
-        let reserved = in_transaction!(self, w => w
-            .execute(
+        // A worker first (a flood is refused here, before anything changes), then
+        // one of the MAX_FAILED_LOGINS slots, then the check. The slot that fills
+        // the count sets the lock at once, so a check that never completes (a
+        // crash) cannot leave the account unlockable; a lock that has run out
+        // starts the count again.
+        let worker = password_worker().await?;
+        let until = now + Duration::minutes(LOCKOUT_MINUTES);
+        let slot = in_transaction!(self, w => w
+            .fetch(
                 format!(
-                    "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE account_id = $1 \
-                     AND failed_logins < {MAX_FAILED_LOGINS} AND (locked_until IS NULL OR locked_until <= $2)"
+                    "UPDATE accounts SET \
+                       failed_logins = CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END, \
+                       locked_until = CASE \
+                         WHEN (CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END) >= {MAX_FAILED_LOGINS} THEN $3 \
+                         WHEN locked_until <= $2 THEN NULL \
+                         ELSE locked_until END \
+                     WHERE account_id = $1 AND \
+                       ((locked_until IS NULL AND failed_logins < {MAX_FAILED_LOGINS}) OR locked_until <= $2) \
+                     RETURNING failed_logins"
                 ),
-                &[Value::Int(p.account_id), Value::DateTime(now)],
+                &[Value::Int(p.account_id), Value::DateTime(now), Value::DateTime(until)],
+                &[Kind::Int],
             )
-            .await?);
-        if reserved == 0 {
-            verify_password(password, dummy_hash()).await?;
+            .await?)
+        .first()
+        .map(|r| r[0].int());
+        let Some(slot) = slot else {
+            worker.verify(password, dummy_hash()).await?;
             refuse("locked", Some(p.account_id)).await?;
             return Ok(Err(LoginRefusal::Locked { until: None }));
-        }
+        };
         let hash = r[8].text().unwrap_or_default();
-        if !verify_password(password, &hash).await? {
-            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+        if !worker.verify(password, &hash).await? {
+            let locked = slot >= i64::from(MAX_FAILED_LOGINS);
             let actor = Actor::of(&p);
-            let locked = in_transaction!(self, w => {
-                // The attempt that used the last slot sets the lock (once).
-                let n = w.execute(
-                    format!(
-                        "UPDATE accounts SET failed_logins = 0, locked_until = $1 \
-                         WHERE account_id = $2 AND failed_logins >= {MAX_FAILED_LOGINS}"
-                    ),
-                    &[Value::DateTime(until), Value::Int(p.account_id)],
-                )
-                .await?;
+            in_transaction!(self, w => {
                 audit::append(&mut w, now, &actor, &Entry::new("login_failed", Some("wrong password")).client(client)).await?;
-                if n > 0 {
+                if locked {
                     audit::append(&mut w, now, &actor, &Entry::new("account_locked", Some(&p.username)).client(client)).await?;
                 }
-                n > 0
             });
             return Ok(Err(if locked {
                 LoginRefusal::Locked { until: Some(until) }

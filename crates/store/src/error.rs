@@ -43,6 +43,9 @@ pub enum Error {
     /// A finding that does not exist.
     #[error("no finding with id {0}")]
     NoSuchFinding(i64),
+    /// Too many password checks are waiting: try again shortly (no state changed).
+    #[error("the platform is busy checking passwords; try again in a few seconds")]
+    Busy,
     /// An account that cannot be created or used as asked (the message says why).
     #[error("{0}")]
     Account(String),

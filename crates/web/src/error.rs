@@ -42,6 +42,7 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Store(store::Error::Forbidden(_)) => StatusCode::FORBIDDEN,
+            Error::Store(store::Error::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Store(_) | Error::Render(_) | Error::Export(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
