@@ -193,7 +193,7 @@ fn main() {
                 let (done, login_ms) = (done.clone(), login_ms.clone());
                 workers.push(std::thread::spawn(move || {
                     let t = Instant::now();
-                    let user = if k % 2 == 0 {
+                    let user = if k.is_multiple_of(2) {
                         format!("nobody{k}")
                     } else {
                         "victim".to_string()
