@@ -214,7 +214,7 @@ pub fn write_risk_xlsx(
         ("严重程度", 9.0),
         ("处理建议", 24.0),
         ("法律依据", 50.0),
-        ("条文", 50.0),
+        ("条文（或平台默认）", 50.0),
         ("人员处理条款", 18.0),
         ("检测程序", 26.0),
         ("所需数据表", 40.0),
@@ -242,7 +242,7 @@ pub fn write_risk_xlsx(
             }
             ws.write_string(row, 4, &d)?;
             ws.write_string(row, 5, &e.basis)?;
-            opt(ws, row, 6, e.text.as_deref())?;
+            ws.write_string(row, 6, e.source.display_zh())?;
             opt(ws, row, 7, e.article.as_deref())?;
         }
         opt(ws, row, 8, k.detector)?;

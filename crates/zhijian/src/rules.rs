@@ -29,24 +29,44 @@ pub fn catalogue(book: &Rulebook) -> String {
         .iter()
         .map(|t| {
             format!(
-                "{} 个月→第{}项{}",
+                "{} 个月→第{}项{}（{} {}）",
                 t.months,
                 t.item,
-                severity_zh(t.severity)
+                severity_zh(t.severity),
+                t.basis,
+                t.source.display_zh()
             )
         })
         .collect();
+    writeln!(w, "不开展评价工作 {}", tiers.join("；")).unwrap();
+    match &p.supervision_record {
+        Some(d) => writeln!(
+            w,
+            "督导记录期限 活动结束后 {} 个工作日（{}「{}」）",
+            d.working_days, d.basis, d.quote
+        ),
+        None => writeln!(w, "督导记录期限 文件未规定期限：活动结束后即应有督导记录"),
+    }
+    .unwrap();
     writeln!(
         w,
-        "政策参数 policy: 不开展评价 {}；批量违规报名 >{:.0}% 且 ≥{} 人；批量读取 >{}×发证量 且 ≥{} 次；第15项 ≥{} 条严重、≥{} 条特别严重；再次违反升级 {}",
-        tiers.join("，"),
+        "再次违反升级 {}",
+        match (&p.escalation_source, p.escalate_repeat) {
+            (Some(s), true) => format!("是（{} {}）", p.escalation_basis, s.display_zh()),
+            _ => "否".into(),
+        }
+    )
+    .unwrap();
+    writeln!(
+        w,
+        "平台默认参数（文件未规定）：批量违规报名 >{:.0}% 且 ≥{} 人；批量读取 >{}×发证量 且 ≥{} 次；第15项 ≥{} 条严重、≥{} 条特别严重。{}",
         p.batch_mostly_ineligible_share * 100.0,
         p.batch_mostly_ineligible_min,
         p.access_bulk_factor,
         p.access_bulk_min,
         p.upload_serious_from,
         p.upload_grave_from,
-        if p.escalate_repeat { format!("是（{}）", p.escalation_basis) } else { "否".into() }
+        p.platform_default
     )
     .unwrap();
     let detectors = ::screen::rules::detectors();
@@ -78,13 +98,7 @@ pub fn catalogue(book: &Rulebook) -> String {
         }
         writeln!(w, "  {} {}", k.id(), k.title()).unwrap();
         writeln!(w, "      {}，{}", severity_zh(e.severity), disposition).unwrap();
-        writeln!(
-            w,
-            "      依据 {}{}",
-            e.basis,
-            e.text.as_ref().map_or(String::new(), |t| format!("：{t}"))
-        )
-        .unwrap();
+        writeln!(w, "      依据 {}：{}", e.basis, e.source.display_zh()).unwrap();
         if let Some(a) = &e.article {
             writeln!(w, "      人员处理 {a}").unwrap();
         }

@@ -324,8 +324,11 @@ pub async fn set_regions(
 pub struct RulebookPage {
     pub chrome: Chrome,
     pub title: String,
-    pub names: Vec<String>,
+    /// (name, Chinese title) of every rulebook.
+    pub names: Vec<(String, String)>,
     pub current: String,
+    /// The rulebook's parameters: (what, basis, sentence or reason).
+    pub notes: Vec<(String, String, String)>,
     pub table: TableView,
 }
 
@@ -348,12 +351,12 @@ pub async fn rulebook(
         .map_err(|e| Error::BadRequest(format!("规则手册“{name}”不存在：{e}")))?;
     let grid = Grid {
         columns: vec![
-            "rule_id",
             "rule",
             "item",
             "severity",
             "disposition",
             "basis",
+            "source_kind",
             "text",
         ],
         rows: book
@@ -361,33 +364,112 @@ pub async fn rulebook(
             .map(|e| {
                 vec![
                     Some(e.kind.id().to_string()),
-                    Some(e.kind.id().to_string()),
                     Some(e.item.to_string()),
                     Some(e.severity.code().to_string()),
                     Some(e.disposition.code().to_string()),
                     Some(e.basis.clone()),
-                    e.text.clone(),
+                    Some(source_kind(&e.source).to_string()),
+                    Some(source_text(&e.source)),
                 ]
             })
             .collect(),
         total: 0,
     };
+    let p = &book.policy;
+    let mut notes: Vec<(String, String, String)> = book
+        .inactivity
+        .iter()
+        .map(|t| {
+            (
+                format!(
+                    "连续 {} 个月未开展评价：{}",
+                    t.months,
+                    severity_label(t.severity)
+                ),
+                format!("{}：{}", source_kind(&t.source), t.basis),
+                source_text(&t.source),
+            )
+        })
+        .collect();
+    notes.push(match &p.supervision_record {
+        Some(d) => (
+            format!("督导记录表：活动结束后 {} 个工作日内提交", d.working_days),
+            format!("文件条文：{}", d.basis),
+            d.quote.clone(),
+        ),
+        None => (
+            "督导记录表：活动结束即应提交".into(),
+            "平台默认".into(),
+            "文件未规定提交期限".into(),
+        ),
+    });
+    if let (true, Some(src)) = (p.escalate_repeat, &p.escalation_source) {
+        notes.push((
+            "已被警告、整改后再次违反：升级为特别严重".into(),
+            format!("{}：{}", source_kind(src), p.escalation_basis),
+            source_text(src),
+        ));
+    }
+    notes.push((
+        format!(
+            "批量违规报名超过 {:.0}% 且不少于 {} 人；批量读取超过发证量 {} 倍且不少于 {} 次；第15项 {} 条起严重、{} 条起特别严重",
+            p.batch_mostly_ineligible_share * 100.0,
+            p.batch_mostly_ineligible_min,
+            p.access_bulk_factor,
+            p.access_bulk_min,
+            p.upload_serious_from,
+            p.upload_grave_from
+        ),
+        "平台默认".into(),
+        p.platform_default.clone(),
+    ));
     render(&RulebookPage {
         chrome: Chrome::new(&caller, "规则手册", "/system/rulebook"),
         title: book.title.clone(),
-        names: Rulebook::names().into_iter().map(String::from).collect(),
+        names: Rulebook::names()
+            .into_iter()
+            .map(|n| {
+                let title = Rulebook::builtin(n).map_or_else(|_| n.to_string(), |b| b.title);
+                (n.to_string(), title)
+            })
+            .collect(),
         current: name,
+        notes,
         table: TableView::of(
             &grid,
             &[],
             &[
-                ("rule_id", "规则编号"),
-                ("rule", "规则名称"),
                 ("basis", "法律依据"),
-                ("text", "条文"),
+                ("source_kind", "依据性质"),
+                ("text", "条文原文或默认理由"),
             ],
         ),
     })
+}
+
+/// 文件条文 or 平台默认, for the rulebook page.
+fn source_kind(source: &domain::rulebook::Source) -> &'static str {
+    if source.is_platform_default() {
+        "平台默认"
+    } else {
+        "文件条文"
+    }
+}
+
+/// The quotation, or the reason of a platform default.
+fn source_text(source: &domain::rulebook::Source) -> String {
+    match source {
+        domain::rulebook::Source::Quote(q) => format!("「{q}」"),
+        domain::rulebook::Source::PlatformDefault(why) => format!("文件未规定：{why}"),
+    }
+}
+
+fn severity_label(s: domain::enums::Severity) -> &'static str {
+    match s {
+        domain::enums::Severity::General => "一般违纪违规",
+        domain::enums::Severity::Serious => "严重违纪违规",
+        domain::enums::Severity::Grave => "特别严重违纪违规",
+    }
 }
 
 /// `GET /system/log`: the operation log of the caller's jurisdiction (the
