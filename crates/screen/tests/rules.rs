@@ -130,8 +130,8 @@ fn enrollment(batch: &str, c: u16) -> Enrollment {
         name: format!("考生{c}").into(),
         employer_credit_code: None,
         employer_name: None,
-        education: Some((Education::HighSchool).into()),
-        major_related: Some((false).into()),
+        education: Some(Education::HighSchool.into()),
+        major_related: Some(false.into()),
         work_years: Some(yrs(7)),
         prior_cert_no: None,
         prior_occupation_code: None,
@@ -250,10 +250,10 @@ fn baseline() -> Tables {
         let mut e = enrollment("B1", c);
         if c == 1 {
             e.work_years = Some(yrs(5));
-            e.prior_cert_no = Some((history_no(1)).into());
-            e.prior_occupation_code = Some((occ(OCC)).into());
-            e.prior_level = Some((lvl(5)).into());
-            e.prior_cert_on = Some((d(2020, 5, 1)).into());
+            e.prior_cert_no = Some(history_no(1).into());
+            e.prior_occupation_code = Some(occ(OCC).into());
+            e.prior_level = Some(lvl(5).into());
+            e.prior_cert_on = Some(d(2020, 5, 1).into());
         }
         t.enrollments.push(e);
         let theory = if c == 5 { 500 } else { 750 };
@@ -416,7 +416,7 @@ fn set_kind_employer(t: &mut Tables, headcount: u32) {
     t.institutions[0].employee_count = Some(headcount);
     let own = t.institutions[0].credit_code;
     for e in &mut t.enrollments {
-        e.employer_credit_code = Some((own).into());
+        e.employer_credit_code = Some(own.into());
         e.employer_name = Some("本单位".into());
     }
 }
@@ -586,8 +586,8 @@ fn cases() -> Vec<Case> {
             |t| {
                 let e = enrollment_mut(t, "B1", 2);
                 e.work_years = Some(yrs(0));
-                e.education = Some((Education::TechnicalSchool).into());
-                e.major_related = Some((true).into());
+                e.education = Some(Education::TechnicalSchool.into());
+                e.major_related = Some(true.into());
             },
             []
         ),
@@ -597,7 +597,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 let e = enrollment_mut(t, "B1", 1);
                 e.work_years = Some(yrs(4));
-                e.prior_occupation_code = Some((occ("4-03-02-02")).into());
+                e.prior_occupation_code = Some(occ("4-03-02-02").into());
                 t.certificates.last_mut().unwrap().occupation_code = occ("4-03-02-02");
             },
             []
@@ -677,7 +677,7 @@ fn cases() -> Vec<Case> {
         case!(
             "prior certificate of another occupation group does not count",
             |t| {
-                enrollment_mut(t, "B1", 1).prior_occupation_code = Some((occ("6-01-01-01")).into());
+                enrollment_mut(t, "B1", 1).prior_occupation_code = Some(occ("6-01-01-01").into());
             },
             [("eligibility.requirements_not_met", enr("B1", 1))]
         ),
@@ -726,7 +726,7 @@ fn cases() -> Vec<Case> {
         case!(
             "prior certificate that does not exist",
             |t| {
-                enrollment_mut(t, "B1", 1).prior_cert_no = Some((history_no(99)).into());
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(99).into());
             },
             [("eligibility.prior_cert_not_found", enr("B1", 1))]
         ),
@@ -747,7 +747,7 @@ fn cases() -> Vec<Case> {
                 let c = t.certificates.last_mut().unwrap();
                 c.cert_no = no.clone();
                 c.institution_id = InstitutionId::parse("I002").unwrap();
-                enrollment_mut(t, "B1", 1).prior_cert_no = Some((no).into());
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(no.into());
             },
             []
         ),
@@ -760,8 +760,8 @@ fn cases() -> Vec<Case> {
                 c.cert_no = no.clone();
                 c.issued_on = d(2018, 5, 1);
                 let e = enrollment_mut(t, "B1", 1);
-                e.prior_cert_no = Some((no).into());
-                e.prior_cert_on = Some((d(2018, 5, 1)).into());
+                e.prior_cert_no = Some(no.into());
+                e.prior_cert_on = Some(d(2018, 5, 1).into());
             },
             []
         ),
@@ -772,7 +772,7 @@ fn cases() -> Vec<Case> {
                 c.cert_no = history_no(2);
                 c.candidate_id = cand(3);
                 t.certificates.push(c);
-                enrollment_mut(t, "B1", 1).prior_cert_no = Some((history_no(2)).into());
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(2).into());
             },
             [("eligibility.prior_cert_other_person", enr("B1", 1))]
         ),
@@ -804,7 +804,7 @@ fn cases() -> Vec<Case> {
             ["eligibility.prior_cert_after_application"],
             |t| {
                 t.certificates.last_mut().unwrap().issued_on = d(2024, 4, 1);
-                enrollment_mut(t, "B1", 1).prior_cert_on = Some((d(2024, 4, 1)).into());
+                enrollment_mut(t, "B1", 1).prior_cert_on = Some(d(2024, 4, 1).into());
             },
             []
         ),
@@ -813,7 +813,7 @@ fn cases() -> Vec<Case> {
             "employer evaluates a stranger",
             |t| {
                 set_kind_employer(t, 100);
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some((credit(7)).into());
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             [("scope.candidate_not_staff", enr("B1", 2))]
         ),
@@ -823,7 +823,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2024, 1, 1), d(2024, 12, 31));
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some((credit(7)).into());
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             []
         ),
@@ -832,7 +832,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2023, 1, 1), d(2024, 3, 31));
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some((credit(7)).into());
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             [("scope.candidate_not_staff", enr("B1", 2))]
         ),
@@ -842,7 +842,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2023, 6, 1), d(2024, 6, 1));
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some((credit(7)).into());
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             []
         ),
@@ -990,7 +990,7 @@ fn cases() -> Vec<Case> {
             "near miss: an examiner employed by a restaurant, registered with the institution",
             ["staff.examiner_other_institution"],
             |t| {
-                person_mut(t, "E5").employer_credit_code = Some((credit(7)).into());
+                person_mut(t, "E5").employer_credit_code = Some(credit(7));
             },
             []
         ),
@@ -1616,10 +1616,10 @@ fn cases() -> Vec<Case> {
                 // Level 3: the level-4 certificate of B1 and exactly 5 years.
                 t.enrollments.push(Enrollment {
                     work_years: Some(yrs(5)),
-                    prior_cert_no: Some((cert_no(1)).into()),
-                    prior_occupation_code: Some((occ(OCC)).into()),
-                    prior_level: Some((lvl(4)).into()),
-                    prior_cert_on: Some((d(2024, 6, 20)).into()),
+                    prior_cert_no: Some(cert_no(1).into()),
+                    prior_occupation_code: Some(occ(OCC).into()),
+                    prior_level: Some(lvl(4).into()),
+                    prior_cert_on: Some(d(2024, 6, 20).into()),
                     applied_at: Some(at(2024, 7, 15, 10, 0)),
                     ..enrollment("B2", 1)
                 });

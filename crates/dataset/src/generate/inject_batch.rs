@@ -443,13 +443,7 @@ pub fn make_ineligible(e: &mut Enrollment, level: Level, rng: &mut ChaCha8Rng) {
             }
             (5, 1)
         }
-        2 => {
-            if e.education() == Some(Education::SeniorTechnical) {
-                (3, 1)
-            } else {
-                (4, 1)
-            }
-        }
+        2 if e.education() == Some(Education::SeniorTechnical) => (3, 1),
         _ => (4, 1),
     };
     e.work_years = Some(if rng.random_bool(0.5) {

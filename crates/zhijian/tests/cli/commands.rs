@@ -137,11 +137,24 @@ fn a_province_with_decimal_years_and_forged_numbers_is_checked_and_screened() {
     let g = zhijian(&["generate", "--out", data.to_str().unwrap(), "--seed", "11"]);
     assert!(g.status.success(), "{}", text(&g));
     let enrollments = std::fs::read_to_string(data.join("enrollments.csv")).unwrap();
-    let header: Vec<&str> = enrollments.lines().next().unwrap().trim_start_matches('\u{feff}').split(',').collect();
+    let header: Vec<&str> = enrollments
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let (years, prior) = (col("work_years"), col("prior_cert_no"));
-    let rows: Vec<Vec<&str>> = enrollments.lines().skip(1).map(|l| l.split(',').collect()).collect();
-    assert!(rows.iter().any(|r| r[years].contains('.')), "no decimal work years");
+    let rows: Vec<Vec<&str>> = enrollments
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert!(
+        rows.iter().any(|r| r[years].contains('.')),
+        "no decimal work years"
+    );
     let forged: Vec<&str> = rows
         .iter()
         .map(|r| r[prior])
@@ -152,7 +165,11 @@ fn a_province_with_decimal_years_and_forged_numbers_is_checked_and_screened() {
     let scores_path = data.join("scores.csv");
     let scores = std::fs::read_to_string(&scores_path).unwrap();
     let mut lines: Vec<String> = scores.lines().map(String::from).collect();
-    let score_col = lines[0].trim_start_matches('\u{feff}').split(',').position(|h| h == "score").unwrap();
+    let score_col = lines[0]
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .position(|h| h == "score")
+        .unwrap();
     let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
     cells[score_col] = "缺考".into();
     lines[1] = cells.join(",");
@@ -164,7 +181,12 @@ fn a_province_with_decimal_years_and_forged_numbers_is_checked_and_screened() {
     assert!(shown.contains("enrollments.prior_cert_no"), "{shown}");
     assert!(shown.contains("缺考 absent scores: 1"), "{shown}");
 
-    let s = zhijian(&["screen", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let s = zhijian(&[
+        "screen",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(s.status.success(), "{}", text(&s));
     let key = |v: &serde_json::Value| {
         let f = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
@@ -187,7 +209,11 @@ fn a_province_with_decimal_years_and_forged_numbers_is_checked_and_screened() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let missed: Vec<_> = labels.iter().map(key).filter(|k| !found.contains(k)).collect();
+    let missed: Vec<_> = labels
+        .iter()
+        .map(key)
+        .filter(|k| !found.contains(k))
+        .collect();
     assert!(missed.is_empty(), "planted but not found: {missed:#?}");
     for kind in [
         "eligibility.prior_cert_malformed",
