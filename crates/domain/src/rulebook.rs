@@ -286,6 +286,18 @@ pub struct Rulebook {
     entries: BTreeMap<FindingKind, Entry>,
 }
 
+/// A setting of a rulebook beside its per-kind mappings (inactivity tiers, the
+/// supervision record's deadline, the escalation, the platform's numbers), as shown
+/// to officials: what it is, its basis and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// What it sets, in Chinese.
+    pub what: String,
+    /// Document and article; empty for a platform default.
+    pub basis: String,
+    pub source: Source,
+}
+
 /// The names of the builtin rulebooks, default first.
 pub fn names() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
@@ -689,6 +701,62 @@ impl Rulebook {
     /// Every entry, in catalogue order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         FindingKind::ALL.iter().map(|k| &self.entries[k])
+    }
+
+    /// The settings beside the mappings, in the order they are shown (`zhijian
+    /// rules`, the 规则手册 page, the 规则说明 sheet).
+    pub fn parameters(&self) -> Vec<Parameter> {
+        let p = &self.policy;
+        let mut out: Vec<Parameter> = self
+            .inactivity
+            .iter()
+            .map(|t| Parameter {
+                what: format!(
+                    "连续 {} 个月未开展评价工作：第{}项 {}违纪违规",
+                    t.months,
+                    t.item,
+                    t.severity.zh()
+                ),
+                basis: t.basis.clone(),
+                source: t.source.clone(),
+            })
+            .collect();
+        out.push(match &p.supervision_record {
+            Some(d) => Parameter {
+                what: format!(
+                    "督导情况记录表：活动结束后 {} 个工作日内提交",
+                    d.working_days
+                ),
+                basis: d.basis.clone(),
+                source: Source::Quote(d.quote.clone()),
+            },
+            None => Parameter {
+                what: "督导记录：活动结束即应具备".into(),
+                basis: String::new(),
+                source: Source::PlatformDefault("文件未规定提交期限".into()),
+            },
+        });
+        if let (true, Some(source)) = (p.escalate_repeat, &p.escalation_source) {
+            out.push(Parameter {
+                what: "已被警告、整改后再次违反：严重升级为特别严重".into(),
+                basis: p.escalation_basis.clone(),
+                source: source.clone(),
+            });
+        }
+        out.push(Parameter {
+            what: format!(
+                "批量违规报名超过 {:.0}% 且不少于 {} 人；批量读取超过发证量 {} 倍且不少于 {} 次；第15项 {} 条起严重、{} 条起特别严重",
+                p.batch_mostly_ineligible_share * 100.0,
+                p.batch_mostly_ineligible_min,
+                p.access_bulk_factor,
+                p.access_bulk_min,
+                p.upload_serious_from,
+                p.upload_grave_from
+            ),
+            basis: String::new(),
+            source: Source::PlatformDefault(p.platform_default.clone()),
+        });
+        out
     }
 
     /// The smallest inactivity threshold in months (below it nothing is reported).

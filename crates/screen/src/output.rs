@@ -266,5 +266,15 @@ pub fn write_risk_xlsx(
         ws.write_string(row, 12, &s.rulebook_title)?;
         ws.write_string(row, 13, k.regulation)?;
     }
+    // The rulebook's other settings, after a blank row: what, basis, quote or the
+    // reason of a platform default.
+    let first = s.kinds.len() as u32 + 2;
+    for (i, p) in rulebook.parameters().iter().enumerate() {
+        let row = first + i as u32;
+        ws.write_string(row, 1, &p.what)?;
+        ws.write_string(row, 5, &p.basis)?;
+        ws.write_string(row, 6, p.source.display_zh())?;
+        ws.write_string(row, 12, &s.rulebook_title)?;
+    }
     wb.save(path)
 }

@@ -2186,7 +2186,15 @@ fn the_risk_list_ranks_by_worst_severity_then_weight() {
     );
     assert!(masked.contains(&cand(2).masked()), "{masked:?}");
     let rules = wb.worksheet_range("规则说明").unwrap();
-    assert_eq!(rules.height(), domain::finding::FindingKind::ALL.len() + 1);
+    // Every kind, a blank row, then the rulebook's settings; a platform default
+    // reads as one.
+    let book = Rulebook::national();
+    assert_eq!(
+        rules.height(),
+        domain::finding::FindingKind::ALL.len() + 2 + book.parameters().len()
+    );
+    let last = rules.get((rules.height() - 1, 6)).unwrap().to_string();
+    assert!(last.starts_with("平台默认"), "{last}");
     let mut buf = Vec::new();
     screen::output::write_findings_jsonl(&mut buf, &s.findings).unwrap();
     assert_eq!(

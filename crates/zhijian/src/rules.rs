@@ -23,52 +23,14 @@ pub fn catalogue(book: &Rulebook) -> String {
     writeln!(w, "规则手册 {} {}", book.name, book.title).unwrap();
     writeln!(w, "依据文件 {}", book.document).unwrap();
     writeln!(w, "可选 builtin: {}", Rulebook::names().join(", ")).unwrap();
-    let p = &book.policy;
-    let tiers: Vec<String> = book
-        .inactivity
-        .iter()
-        .map(|t| {
-            format!(
-                "{} 个月→第{}项{}（{} {}）",
-                t.months,
-                t.item,
-                severity_zh(t.severity),
-                t.basis,
-                t.source.display_zh()
-            )
-        })
-        .collect();
-    writeln!(w, "不开展评价工作 {}", tiers.join("；")).unwrap();
-    match &p.supervision_record {
-        Some(d) => writeln!(
-            w,
-            "督导记录期限 活动结束后 {} 个工作日（{}「{}」）",
-            d.working_days, d.basis, d.quote
-        ),
-        None => writeln!(w, "督导记录期限 文件未规定期限：活动结束后即应有督导记录"),
+    for p in book.parameters() {
+        let basis = if p.basis.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", p.basis)
+        };
+        writeln!(w, "参数 {}（{basis}{}）", p.what, p.source.display_zh()).unwrap();
     }
-    .unwrap();
-    writeln!(
-        w,
-        "再次违反升级 {}",
-        match (&p.escalation_source, p.escalate_repeat) {
-            (Some(s), true) => format!("是（{} {}）", p.escalation_basis, s.display_zh()),
-            _ => "否".into(),
-        }
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "平台默认参数（文件未规定）：批量违规报名 >{:.0}% 且 ≥{} 人；批量读取 >{}×发证量 且 ≥{} 次；第15项 ≥{} 条严重、≥{} 条特别严重。{}",
-        p.batch_mostly_ineligible_share * 100.0,
-        p.batch_mostly_ineligible_min,
-        p.access_bulk_factor,
-        p.access_bulk_min,
-        p.upload_serious_from,
-        p.upload_grave_from,
-        p.platform_default
-    )
-    .unwrap();
     let detectors = ::screen::rules::detectors();
     let mut kinds: Vec<FindingKind> = FindingKind::ALL.to_vec();
     kinds.sort_by_key(|k| (book.entry(*k).item, k.id()));

@@ -375,54 +375,17 @@ pub async fn rulebook(
             .collect(),
         total: 0,
     };
-    let p = &book.policy;
-    let mut notes: Vec<(String, String, String)> = book
-        .inactivity
-        .iter()
-        .map(|t| {
-            (
-                format!(
-                    "连续 {} 个月未开展评价：{}",
-                    t.months,
-                    severity_label(t.severity)
-                ),
-                format!("{}：{}", source_kind(&t.source), t.basis),
-                source_text(&t.source),
-            )
+    let notes: Vec<(String, String, String)> = book
+        .parameters()
+        .into_iter()
+        .map(|p| {
+            let basis = match p.basis.as_str() {
+                "" => source_kind(&p.source).to_string(),
+                b => format!("{}：{b}", source_kind(&p.source)),
+            };
+            (p.what, basis, source_text(&p.source))
         })
         .collect();
-    notes.push(match &p.supervision_record {
-        Some(d) => (
-            format!("督导记录表：活动结束后 {} 个工作日内提交", d.working_days),
-            format!("文件条文：{}", d.basis),
-            d.quote.clone(),
-        ),
-        None => (
-            "督导记录表：活动结束即应提交".into(),
-            "平台默认".into(),
-            "文件未规定提交期限".into(),
-        ),
-    });
-    if let (true, Some(src)) = (p.escalate_repeat, &p.escalation_source) {
-        notes.push((
-            "已被警告、整改后再次违反：升级为特别严重".into(),
-            format!("{}：{}", source_kind(src), p.escalation_basis),
-            source_text(src),
-        ));
-    }
-    notes.push((
-        format!(
-            "批量违规报名超过 {:.0}% 且不少于 {} 人；批量读取超过发证量 {} 倍且不少于 {} 次；第15项 {} 条起严重、{} 条起特别严重",
-            p.batch_mostly_ineligible_share * 100.0,
-            p.batch_mostly_ineligible_min,
-            p.access_bulk_factor,
-            p.access_bulk_min,
-            p.upload_serious_from,
-            p.upload_grave_from
-        ),
-        "平台默认".into(),
-        p.platform_default.clone(),
-    ));
     render(&RulebookPage {
         chrome: Chrome::new(&caller, "规则手册", "/system/rulebook"),
         title: book.title.clone(),
@@ -461,14 +424,6 @@ fn source_text(source: &domain::rulebook::Source) -> String {
     match source {
         domain::rulebook::Source::Quote(q) => format!("「{q}」"),
         domain::rulebook::Source::PlatformDefault(why) => format!("文件未规定：{why}"),
-    }
-}
-
-fn severity_label(s: domain::enums::Severity) -> &'static str {
-    match s {
-        domain::enums::Severity::General => "一般违纪违规",
-        domain::enums::Severity::Serious => "严重违纪违规",
-        domain::enums::Severity::Grave => "特别严重违纪违规",
     }
 }
 
