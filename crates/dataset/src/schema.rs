@@ -4,12 +4,14 @@
 //! One macro invocation per table keeps the column list, the decoder and the
 //! encoder in one place, so they cannot drift apart.
 
+use domain::declared::Declarable;
 use domain::enums::*;
 use domain::ids::*;
 use domain::model::*;
 use domain::time::{format_datetime, parse_date, parse_datetime};
 use domain::{
-    CertNo, CreditCode, Date, DateTime, IdNumber, Level, OccupationCode, RegionCode, Score,
+    CertNo, CreditCode, Date, DateTime, Declared, IdNumber, Level, OccupationCode, RegionCode,
+    Score, WorkYears,
 };
 
 /// A column of the spec.
@@ -198,20 +200,45 @@ impl Field for u32 {
     }
 }
 
-impl Field for u8 {
+/// Declared values (dataset.md, “Declared values”): decoding never fails; a
+/// malformed text is kept as written, with its reason, for screening to report.
+impl<T: Declarable + Field> Field for Declared<T> {
     fn decode(text: &str) -> Result<Self, domain::Error> {
-        const EXPECTED: &str = "whole years 0..80";
-        let v = whole_number(text, EXPECTED)?;
-        if v > 80.0 {
-            return Err(domain::Error::Invalid {
-                reason: format!("{text} is more than 80"),
-                expected: EXPECTED,
-            });
-        }
-        Ok(v as u8)
+        Ok(Declared::parse(text))
     }
     fn encode(&self) -> Cell {
-        Cell::Number(f64::from(*self))
+        match self.get() {
+            Some(v) => v.encode(),
+            None => Cell::Text(self.text().into_owned()),
+        }
+    }
+}
+
+impl Field for WorkYears {
+    fn decode(text: &str) -> Result<Self, domain::Error> {
+        WorkYears::parse(text)
+    }
+    /// A number when the number prints back as written (`5`, `5.3`), so xlsx keeps
+    /// numeric cells; text otherwise (`5.30`), so nothing is lost.
+    fn encode(&self) -> Cell {
+        let n = self.value();
+        if format_number(n) == self.as_str() {
+            Cell::Number(n)
+        } else {
+            Cell::Text(self.as_str().to_string())
+        }
+    }
+}
+
+/// What a score cell may say instead of a number when the candidate did not sit the
+/// subject (dataset.md: “`缺考`/empty = absent”).
+pub const ABSENT_MARKERS: &[&str] = &["缺考", "缺席", "未参加", "弃考", "absent", "-"];
+
+/// Decodes a score cell: a number, or absent (`None`) when empty or an absent marker.
+pub fn score_or_absent(src: &mut dyn RowSource, i: usize) -> Option<Option<Score>> {
+    match src.text(i) {
+        Some(t) if ABSENT_MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m)) => Some(None),
+        _ => opt(src, i),
     }
 }
 
@@ -336,10 +363,13 @@ macro_rules! tables {
     };
     (@req req) => { true };
     (@req opt) => { false };
+    (@req absent) => { false };
     (@decode req, $src:ident, $i:ident) => { req($src, $i) };
     (@decode opt, $src:ident, $i:ident) => { opt($src, $i) };
+    (@decode absent, $src:ident, $i:ident) => { score_or_absent($src, $i) };
     (@encode req, $v:expr) => { Field::encode(&$v) };
     (@encode opt, $v:expr) => { encode_opt(&$v) };
+    (@encode absent, $v:expr) => { encode_opt(&$v) };
     (@push Meta, $tables:ident, $field:ident, $r:ident) => { $tables.meta = $r };
     (@push $t:ident, $tables:ident, $field:ident, $r:ident) => { $tables.$field.push($r) };
     (@move Meta, $from:ident, $into:ident, $field:ident) => { $into.meta = std::mem::take(&mut $from.meta) };
@@ -457,7 +487,7 @@ tables! {
         batch_id "批次号" req,
         candidate_id "身份证号" req,
         subject "科目" req,
-        score "分数" req,
+        score "分数" absent,
         graded_by "评分人" opt,
         recorded_at "录入时间" opt,
     }

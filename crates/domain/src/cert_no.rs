@@ -107,6 +107,38 @@ impl CertNo {
     }
 }
 
+/// Why `text` is not a certificate number, in Chinese, naming the part that is
+/// malformed (for findings about a declared prior certificate, 伪造申报资料): the
+/// standard layout is checked part by part (类别 Y/S, 21 digits, 等级码 1–5), anything
+/// else must be a legacy number of 8–30 letters and digits. Text that parses gets
+/// an empty string.
+pub fn defect(text: &str) -> String {
+    let t = text.trim();
+    if CertNo::parse(t).is_ok() {
+        return String::new();
+    }
+    let b = t.as_bytes();
+    if b.len() == 22 && matches!(b[0], b'Y' | b'S' | b'y' | b's') {
+        if let Some((i, c)) = t.char_indices().skip(1).find(|(_, c)| !c.is_ascii_digit()) {
+            return format!(
+                "“{t}”第 {} 位为“{c}”，职业技能等级证书编号第 2～22 位应为数字",
+                i + 1
+            );
+        }
+        return format!(
+            "“{t}”第 16 位等级码 {} 不在 1～5 之内，不可能是职业技能等级证书编号",
+            b[15] as char
+        );
+    }
+    if !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return format!("“{t}”含字母和数字以外的字符，不是证书编号");
+    }
+    format!(
+        "“{t}”共 {} 位，既不是 22 位职业技能等级证书编号，也不是 8～30 位的旧版证书编号",
+        t.chars().count()
+    )
+}
+
 /// The seven parts of a standard number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertNoParts<'a> {
@@ -173,5 +205,18 @@ mod tests {
         assert!(CertNo::parse("S00012300000119500000A").is_err());
         assert!(CertNo::parse("12-34").is_err());
         assert!(CertNo::parse("").is_err());
+    }
+
+    #[test]
+    fn defects_name_the_malformed_part() {
+        let level = defect("S000042114537668146196");
+        assert!(level.contains("第 16 位等级码 8"), "{level}");
+        assert!(defect("S00004211453766814619A").contains("第 22 位为“A”"));
+        // 20 letters and digits: a legacy number, not a defect.
+        assert_eq!(defect("S0000421145376681461"), "");
+        assert!(defect("12-34").contains("字母和数字以外"));
+        assert!(defect("1234").contains("共 4 位"));
+        assert_eq!(defect("S000042001234243000077"), "");
+        assert_eq!(defect("1942001234567890"), "");
     }
 }

@@ -65,6 +65,9 @@ kinds! {
     // Item 1: 申报材料缺失 / 申报相关性不符.
     /// The application meets none of the level's eligibility paths (申报条件).
     EligibilityNotMet = "eligibility.requirements_not_met", 1, Enrollment, "申报条件不符";
+    /// A declared value of the application cannot be read (学历, 专业相关, 相关工作年限,
+    /// 工作单位信用代码 malformed): the supporting fact is as good as missing.
+    DeclaredMalformed = "eligibility.declared_malformed", 1, Enrollment, "申报信息无法识别";
     /// A candidate applied while barred by an earlier decision (禁考期: 1, 2 or 5 years).
     CandidateBarred = "eligibility.barred_candidate", 1, Enrollment, "禁考期内报名参评";
     // Item 2: 对不在评价范围内的人员开展评价.
@@ -141,6 +144,9 @@ kinds! {
     PriorCertOtherPerson = "eligibility.prior_cert_other_person", 10, Enrollment, "前一等级证书非本人";
     /// The prior certificate cited was issued after the application.
     PriorCertAfterApplication = "eligibility.prior_cert_after_application", 10, Enrollment, "前一等级证书晚于报名";
+    /// The prior certificate cited cannot exist: its number (or its declared level,
+    /// occupation or date) is malformed, e.g. a level digit outside 1–5.
+    PriorCertMalformed = "eligibility.prior_cert_malformed", 10, Enrollment, "前一等级证书编号不可能存在";
     /// Most applications of the batch fail eligibility (纵容批量违规报名).
     BatchMostlyIneligible = "eligibility.batch_mostly_ineligible", 10, Batch, "批量违规报名";
     // Item 11: 有组织舞弊.

@@ -42,6 +42,7 @@ macro_rules! text_value {
 
 pub mod cert_no;
 pub mod credit_code;
+pub mod declared;
 #[macro_use]
 pub mod enums;
 pub mod access;
@@ -63,6 +64,7 @@ pub mod workdays;
 
 pub use cert_no::CertNo;
 pub use credit_code::CreditCode;
+pub use declared::{Declared, WorkYears};
 pub use error::Error;
 pub use id_number::IdNumber;
 pub use level::Level;

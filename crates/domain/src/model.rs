@@ -6,6 +6,7 @@
 //! unknown enrollment) are *not* rejected: they are evidence of violations, so
 //! [`Dataset::new`] records them in [`Dataset::reference_issues`] for screening.
 
+use crate::declared::{Declared, Malformed, WorkYears, valid};
 use crate::enums::*;
 use crate::ids::*;
 use crate::{
@@ -274,23 +275,105 @@ pub struct BatchChange {
 }
 
 /// 参评人员: one application to one activity.
+///
+/// The key (`batch_id`, `candidate_id`), the name and `applied_at` are the
+/// institution's record and strict. Everything the applicant declared (学历, 专业相关,
+/// 相关工作年限, the prior-level certificate's number, occupation, level and date, the
+/// employer's credit code) is a [`Declared`] value: evidence to screen, kept as
+/// written with its reason when malformed (../shared/spec/dataset.md, “Declared
+/// values”). The employer's name is free text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enrollment {
     pub batch_id: BatchId,
     pub candidate_id: IdNumber,
     pub name: Text,
-    pub employer_credit_code: Option<CreditCode>,
+    pub employer_credit_code: Option<Declared<CreditCode>>,
     pub employer_name: Option<Text>,
-    pub education: Option<Education>,
+    pub education: Option<Declared<Education>>,
     /// The diploma is in this or a related major.
-    pub major_related: Option<bool>,
-    /// Whole years of work in this or a related occupation.
-    pub work_years: Option<u8>,
-    pub prior_cert_no: Option<CertNo>,
-    pub prior_occupation_code: Option<OccupationCode>,
-    pub prior_level: Option<Level>,
-    pub prior_cert_on: Option<Date>,
+    pub major_related: Option<Declared<bool>>,
+    /// Years of work in this or a related occupation, decimals as declared.
+    pub work_years: Option<Declared<WorkYears>>,
+    pub prior_cert_no: Option<Declared<CertNo>>,
+    pub prior_occupation_code: Option<Declared<OccupationCode>>,
+    pub prior_level: Option<Declared<Level>>,
+    pub prior_cert_on: Option<Declared<Date>>,
     pub applied_at: Option<DateTime>,
+}
+
+/// A declared column of an enrollment that is malformed: its column (the spec's
+/// English name), the text as written and why it cannot be a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedField<'a> {
+    pub column: &'static str,
+    pub malformed: &'a Malformed,
+}
+
+impl Enrollment {
+    /// The declared employer credit code, if present and well-formed.
+    pub fn employer_code(&self) -> Option<&CreditCode> {
+        valid(&self.employer_credit_code)
+    }
+
+    /// The declared education, if present and well-formed.
+    pub fn education(&self) -> Option<Education> {
+        valid(&self.education).copied()
+    }
+
+    /// Whether the diploma is declared related, if present and well-formed.
+    pub fn major_related(&self) -> Option<bool> {
+        valid(&self.major_related).copied()
+    }
+
+    /// The declared work years, if present and well-formed.
+    pub fn work_years(&self) -> Option<&WorkYears> {
+        valid(&self.work_years)
+    }
+
+    /// The declared prior certificate number, if present and well-formed.
+    pub fn prior_cert(&self) -> Option<&CertNo> {
+        valid(&self.prior_cert_no)
+    }
+
+    /// The declared prior occupation, if present and well-formed.
+    pub fn prior_occupation(&self) -> Option<OccupationCode> {
+        valid(&self.prior_occupation_code).copied()
+    }
+
+    /// The declared prior level, if present and well-formed.
+    pub fn prior_level(&self) -> Option<Level> {
+        valid(&self.prior_level).copied()
+    }
+
+    /// The declared prior certificate date, if present and well-formed.
+    pub fn prior_cert_on(&self) -> Option<Date> {
+        valid(&self.prior_cert_on).copied()
+    }
+
+    /// The malformed declared columns, in column order.
+    pub fn malformed(&self) -> Vec<MalformedField<'_>> {
+        fn m<'a, T>(
+            column: &'static str,
+            v: &'a Option<Declared<T>>,
+        ) -> Option<MalformedField<'a>> {
+            v.as_ref()
+                .and_then(Declared::malformed)
+                .map(|malformed| MalformedField { column, malformed })
+        }
+        [
+            m("employer_credit_code", &self.employer_credit_code),
+            m("education", &self.education),
+            m("major_related", &self.major_related),
+            m("work_years", &self.work_years),
+            m("prior_cert_no", &self.prior_cert_no),
+            m("prior_occupation_code", &self.prior_occupation_code),
+            m("prior_level", &self.prior_level),
+            m("prior_cert_on", &self.prior_cert_on),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// 成绩: one subject score.
@@ -299,7 +382,9 @@ pub struct ScoreRow {
     pub batch_id: BatchId,
     pub candidate_id: IdNumber,
     pub subject: Subject,
-    pub score: Score,
+    /// `None` = absent (缺考): the candidate did not sit the subject. Screening
+    /// treats it as no score for that subject, as a missing row always was.
+    pub score: Option<Score>,
     pub graded_by: Option<PersonId>,
     pub recorded_at: Option<DateTime>,
 }

@@ -44,11 +44,65 @@ pub struct Entry {
     pub revoke_data: bool,
     /// The legal basis: document and article, e.g. "湖北省技能人才评价违纪违规行为处理工作规程(试行) 第十四条(二)".
     pub basis: String,
-    /// The wording of that article, quoted, e.g. "严重超出备案范围开展评价工作的".
-    pub text: Option<String>,
+    /// Where the classification comes from: a sentence of the document, or a
+    /// platform default.
+    pub source: Source,
     /// The candidate or staff article, where the finding also calls for a sanction
     /// on a person, e.g. "第七条(四)".
     pub article: Option<String>,
+}
+
+/// Where a classification (item, severity, disposition, article) comes from.
+///
+/// Every mapping of a rulebook is traceable: either it quotes the sentence of the
+/// document its basis names, verbatim (`quote`; `……` marks an elision), which a
+/// data-driven test checks against the vendored texts in `data/regulations/`; or it
+/// is a platform default (`platform_default`, with the reason), shown as such
+/// wherever the rulebook is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The document's sentence, quoted.
+    Quote(String),
+    /// No document says it: the platform's choice, and why.
+    PlatformDefault(String),
+}
+
+impl Source {
+    /// The quoted sentence, if it is one.
+    pub fn quote(&self) -> Option<&str> {
+        match self {
+            Source::Quote(q) => Some(q),
+            Source::PlatformDefault(_) => None,
+        }
+    }
+
+    /// Whether it is a platform default.
+    pub fn is_platform_default(&self) -> bool {
+        matches!(self, Source::PlatformDefault(_))
+    }
+
+    /// For display: the quotation in 「」, or 平台默认 with the reason.
+    pub fn display_zh(&self) -> String {
+        match self {
+            Source::Quote(q) => format!("「{q}」"),
+            Source::PlatformDefault(why) => format!("平台默认（文件未规定）：{why}"),
+        }
+    }
+
+    fn from_raw(quote: Option<&str>, default: Option<&str>) -> Result<Source, String> {
+        fn clean(t: Option<&str>) -> Option<&str> {
+            t.map(str::trim).filter(|t| !t.is_empty())
+        }
+        match (clean(quote), clean(default)) {
+            (Some(q), None) => Ok(Source::Quote(q.to_string())),
+            (None, Some(d)) => Ok(Source::PlatformDefault(d.to_string())),
+            (Some(_), Some(_)) => Err("give either quote or platform_default, not both".into()),
+            (None, None) => Err(
+                "quote (the document's sentence) or platform_default (the reason) is required"
+                    .into(),
+            ),
+        }
+    }
 }
 
 /// A threshold of inactivity and how it is classified (item 6 or 13 by province).
@@ -60,7 +114,54 @@ pub struct InactivityTier {
     pub severity: Severity,
     pub disposition: Disposition,
     pub basis: String,
-    pub text: Option<String>,
+    pub source: Source,
+}
+
+/// A deadline in working days after an activity ends for the supervision record
+/// (督导情况记录表), where a document sets one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordDeadline {
+    /// Working days after the day the activity ends (the end day not counted).
+    pub working_days: u32,
+    /// Document and article.
+    pub basis: String,
+    /// The sentence, verbatim.
+    pub quote: String,
+}
+
+/// The vendored regulation texts (`data/regulations/`, the five public documents
+/// under their original file names) and the documents each holds, by a fragment of
+/// the document's title. 人社职司便函〔2021〕57号 itself is not among them: its
+/// 第十二条 to 第十五条 are quoted verbatim in the Minhang annex, which is where a
+/// quote of it is found; 沪人社职〔2024〕120号 likewise.
+pub const REGULATIONS: &[(&str, &[&str])] = &[
+    (
+        "000_15c8ca5e5bf67b9e.txt",
+        &[
+            "闵行",
+            "人社职司便函〔2021〕57号",
+            "技能人才评价违纪违规行为处理工作指引",
+            "沪人社职",
+        ],
+    ),
+    ("001_888d4aa0c78f2d04.txt", &["辽宁"]),
+    ("002_bec2f34692914343.txt", &["湖北"]),
+    ("003_3855f1d9c5ad0243.txt", &["青海"]),
+    ("004_00729a37b1738b0f.txt", &["山西", "晋人社"]),
+];
+
+/// The vendored file holding `document` (a title, or a basis that starts with one).
+pub fn regulation_file(document: &str) -> Option<&'static str> {
+    // The earliest-mentioned title decides (a basis may cite a second document).
+    REGULATIONS
+        .iter()
+        .flat_map(|(file, names)| {
+            names
+                .iter()
+                .filter_map(move |n| document.find(n).map(|at| (at, *file)))
+        })
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, file)| file)
 }
 
 /// Numbers the rules need besides the classification.
@@ -83,9 +184,15 @@ pub struct Policy {
     pub escalate_repeat: bool,
     /// The article of the escalation.
     pub escalation_basis: String,
-    /// Days after an activity's end before a missing supervision record counts
-    /// (青海 第十七条: 2 working days); 0 = as soon as the activity is over.
-    pub supervision_record_grace_days: u32,
+    /// Where the escalation comes from (when `escalate_repeat`).
+    pub escalation_source: Option<Source>,
+    /// When a missing supervision record counts: `None` (no document sets a
+    /// deadline; the national default of screening.md) as soon as the activity is
+    /// over, else this many working days after it (青海 第十七条: 2).
+    pub supervision_record: Option<RecordDeadline>,
+    /// Why the numbers of this section that no document sets (batch share, bulk
+    /// factor, item-15 extent) are what they are: they are platform defaults.
+    pub platform_default: String,
     /// The disposition of each severity, used when grading or escalating.
     pub general: Disposition,
     pub serious: Disposition,
@@ -177,6 +284,18 @@ pub struct Rulebook {
     /// Inactivity tiers in ascending months; the last is the `activity.inactive` entry.
     pub inactivity: Vec<InactivityTier>,
     entries: BTreeMap<FindingKind, Entry>,
+}
+
+/// A setting of a rulebook beside its per-kind mappings (inactivity tiers, the
+/// supervision record's deadline, the escalation, the platform's numbers), as shown
+/// to officials: what it is, its basis and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// What it sets, in Chinese.
+    pub what: String,
+    /// Document and article; empty for a platform default.
+    pub basis: String,
+    pub source: Source,
 }
 
 /// The names of the builtin rulebooks, default first.
@@ -291,7 +410,12 @@ struct RawPolicy {
     escalation_basis: Option<String>,
     /// Overrides the rulebook's document for the escalation article ("" = none).
     escalation_document: Option<String>,
-    supervision_record_grace_days: Option<u32>,
+    escalation_quote: Option<String>,
+    escalation_platform_default: Option<String>,
+    supervision_record_working_days: Option<u32>,
+    supervision_record_basis: Option<String>,
+    supervision_record_quote: Option<String>,
+    platform_default: Option<String>,
     general: Option<Disposition>,
     serious: Option<Disposition>,
     grave: Option<Disposition>,
@@ -306,7 +430,8 @@ struct RawTier {
     disposition: Disposition,
     basis: String,
     document: Option<String>,
-    text: Option<String>,
+    quote: Option<String>,
+    platform_default: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -318,8 +443,10 @@ struct RawEntry {
     basis: String,
     /// Overrides the rulebook's document for this entry.
     document: Option<String>,
-    /// The wording of the article.
-    text: Option<String>,
+    /// The article's sentence, verbatim (`……` marks an elision)…
+    quote: Option<String>,
+    /// …or why the mapping is the platform's own.
+    platform_default: Option<String>,
     article: Option<String>,
     /// `activity.inactive` only: the threshold in months.
     months: Option<u32>,
@@ -387,7 +514,8 @@ impl Rulebook {
                     disposition: r.disposition,
                     revoke_data: r.item == 15,
                     basis: full_basis(&raw.document, r.document.as_deref(), &r.basis),
-                    text: r.text.clone(),
+                    source: Source::from_raw(r.quote.as_deref(), r.platform_default.as_deref())
+                        .map_err(|m| invalid(id, m))?,
                     article: r.article.clone().filter(|a| !a.trim().is_empty()),
                 },
             );
@@ -428,7 +556,8 @@ impl Rulebook {
                 severity: t.severity,
                 disposition: t.disposition,
                 basis: full_basis(&raw.document, t.document.as_deref(), &t.basis),
-                text: t.text.clone(),
+                source: Source::from_raw(t.quote.as_deref(), t.platform_default.as_deref())
+                    .map_err(|m| invalid("inactivity_tier", m))?,
             });
         }
         inactivity.push(InactivityTier {
@@ -437,7 +566,7 @@ impl Rulebook {
             severity: top.severity,
             disposition: top.disposition,
             basis: top.basis.clone(),
-            text: top.text.clone(),
+            source: top.source.clone(),
         });
         inactivity.sort_by_key(|t| t.months);
         if inactivity.windows(2).any(|w| w[0].months == w[1].months) {
@@ -451,6 +580,17 @@ impl Rulebook {
             .resolve()
             .map_err(|m| invalid("forensics", m))?;
         let p = raw.policy;
+        let escalation_source = if p.escalate_repeat.unwrap_or(true) {
+            Some(
+                Source::from_raw(
+                    p.escalation_quote.as_deref(),
+                    p.escalation_platform_default.as_deref(),
+                )
+                .map_err(|m| invalid("policy", format!("escalation: {m}")))?,
+            )
+        } else {
+            None
+        };
         let policy = Policy {
             batch_mostly_ineligible_share: p.batch_mostly_ineligible_share.unwrap_or(0.5),
             batch_mostly_ineligible_min: p.batch_mostly_ineligible_min.unwrap_or(3),
@@ -466,7 +606,35 @@ impl Rulebook {
                     .as_deref()
                     .unwrap_or("已被警告，整改后再次违反"),
             ),
-            supervision_record_grace_days: p.supervision_record_grace_days.unwrap_or(0),
+            escalation_source,
+            supervision_record: match (
+                p.supervision_record_working_days,
+                &p.supervision_record_basis,
+                &p.supervision_record_quote,
+            ) {
+                (None, None, None) => None,
+                (Some(n), Some(b), Some(q)) if n > 0 => Some(RecordDeadline {
+                    working_days: n,
+                    basis: full_basis(&raw.document, None, b),
+                    quote: q.clone(),
+                }),
+                _ => {
+                    return Err(invalid(
+                        "policy",
+                        "supervision_record_working_days (at least 1) needs supervision_record_basis and supervision_record_quote".into(),
+                    ));
+                }
+            },
+            platform_default: p
+                .platform_default
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| {
+                    invalid(
+                        "policy",
+                        "platform_default (why the numbers no document sets are what they are) is required".into(),
+                    )
+                })?,
             general: p.general.unwrap_or(Disposition::Interview),
             serious: p.serious.unwrap_or(Disposition::Rectify),
             grave: p.grave.unwrap_or(Disposition::Terminate),
@@ -535,6 +703,62 @@ impl Rulebook {
         FindingKind::ALL.iter().map(|k| &self.entries[k])
     }
 
+    /// The settings beside the mappings, in the order they are shown (`zhijian
+    /// rules`, the 规则手册 page, the 规则说明 sheet).
+    pub fn parameters(&self) -> Vec<Parameter> {
+        let p = &self.policy;
+        let mut out: Vec<Parameter> = self
+            .inactivity
+            .iter()
+            .map(|t| Parameter {
+                what: format!(
+                    "连续 {} 个月未开展评价工作：第{}项 {}违纪违规",
+                    t.months,
+                    t.item,
+                    t.severity.zh()
+                ),
+                basis: t.basis.clone(),
+                source: t.source.clone(),
+            })
+            .collect();
+        out.push(match &p.supervision_record {
+            Some(d) => Parameter {
+                what: format!(
+                    "督导情况记录表：活动结束后 {} 个工作日内提交",
+                    d.working_days
+                ),
+                basis: d.basis.clone(),
+                source: Source::Quote(d.quote.clone()),
+            },
+            None => Parameter {
+                what: "督导记录：活动结束即应具备".into(),
+                basis: String::new(),
+                source: Source::PlatformDefault("文件未规定提交期限".into()),
+            },
+        });
+        if let (true, Some(source)) = (p.escalate_repeat, &p.escalation_source) {
+            out.push(Parameter {
+                what: "已被警告、整改后再次违反：严重升级为特别严重".into(),
+                basis: p.escalation_basis.clone(),
+                source: source.clone(),
+            });
+        }
+        out.push(Parameter {
+            what: format!(
+                "批量违规报名超过 {:.0}% 且不少于 {} 人；批量读取超过发证量 {} 倍且不少于 {} 次；第15项 {} 条起严重、{} 条起特别严重",
+                p.batch_mostly_ineligible_share * 100.0,
+                p.batch_mostly_ineligible_min,
+                p.access_bulk_factor,
+                p.access_bulk_min,
+                p.upload_serious_from,
+                p.upload_grave_from
+            ),
+            basis: String::new(),
+            source: Source::PlatformDefault(p.platform_default.clone()),
+        });
+        out
+    }
+
     /// The smallest inactivity threshold in months (below it nothing is reported).
     pub fn inactivity_threshold(&self) -> u32 {
         self.inactivity[0].months
@@ -598,19 +822,38 @@ mod tests {
         let qi = q.entry(FindingKind::Impersonation);
         assert_eq!(qi.severity, Severity::Grave);
         assert!(qi.basis.contains("第二十二条(四)"), "{}", qi.basis);
-        // Qinghai: 一年内无正当理由 (serious, 第二十一条(三)) below 一年(含)以上 (grave).
-        let low = q.inactivity_tier(8).unwrap();
-        assert_eq!((low.severity, low.item), (Severity::Serious, 6));
-        assert!(low.basis.contains("第二十一条(三)"));
+        // Qinghai 第二十二条(七): “一年(含)以上不开展评价工作的” → 终止备案. 第二十一条(三)
+        // “一年内无正当理由不开展评价活动的” sets no shorter period, so no tier below
+        // twelve months is screened (the former six-month tier was in no document).
+        assert!(q.inactivity_tier(11).is_none());
         let high = q.inactivity_tier(12).unwrap();
         assert_eq!((high.severity, high.item), (Severity::Grave, 13));
         assert!(high.basis.contains("第二十二条(七)"));
-        assert!(q.inactivity_tier(3).is_none());
-        // Shanxi: 连续两年未开展 → terminate.
+        assert_eq!(high.source.quote(), Some("一年(含)以上不开展评价工作的"));
+        // Shanxi 四(一)1: “对自备案以来连续两年未开展职业技能等级评价工作的,原则上全部清退”;
+        // from one year 人社职司便函〔2021〕57号 第十四条(七) already terminates.
         let s = Rulebook::builtin("shanxi").unwrap();
         let t = s.inactivity_tier(24).unwrap();
         assert_eq!(t.disposition, Disposition::Terminate);
-        assert_eq!(s.inactivity_tier(13).unwrap().severity, Severity::Serious);
+        assert!(t.basis.contains("四(一)1"), "{}", t.basis);
+        let year = s.inactivity_tier(13).unwrap();
+        assert_eq!(year.severity, Severity::Grave);
+        assert!(year.basis.contains("第十四条(七)"), "{}", year.basis);
+        assert!(s.inactivity.iter().all(|t| !t.basis.contains("四(二)")));
+        // Minhang: 第13项 “一年(含)以上不开展评价工作。”, no shorter tier.
+        let m = Rulebook::builtin("shanghai-minhang").unwrap();
+        assert_eq!(m.inactivity_threshold(), 12);
+        // Qinghai 第十七条: the record is due 2 working days after supervision ends;
+        // no other document sets a deadline.
+        let due = q.policy.supervision_record.as_ref().unwrap();
+        assert_eq!(due.working_days, 2);
+        assert!(due.basis.contains("第十七条"));
+        for name in Rulebook::names().into_iter().filter(|n| *n != "qinghai") {
+            assert_eq!(
+                Rulebook::builtin(name).unwrap().policy.supervision_record,
+                None
+            );
+        }
         assert!(h.policy.escalation_basis.contains("第十四条(七)"));
         assert!(
             s.policy
@@ -618,6 +861,26 @@ mod tests {
                 .starts_with("技能人才评价违纪违规行为处理工作指引")
         );
         assert!(q.policy.escalation_basis.contains("第二十二条(六)"));
+    }
+
+    #[test]
+    fn every_mapping_quotes_a_sentence_or_is_a_marked_default() {
+        let text = BUILTIN[0].1;
+        let start = text.find("[rules.\"promotion.subsidy_bait\"]").unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        let block = &text[start..end];
+        let quote_line = block.lines().find(|l| l.starts_with("quote = ")).unwrap();
+        let without = text.replacen(block, &block.replace(&format!("\n{quote_line}"), ""), 1);
+        let err = Rulebook::parse("t", &without).unwrap_err().to_string();
+        assert!(err.contains("platform_default"), "{err}");
+        let in_block = |to: &str| text.replacen(block, &block.replace(quote_line, to), 1);
+        let both = in_block(&format!("{quote_line}\nplatform_default = \"x\""));
+        assert!(Rulebook::parse("t", &both).is_err());
+        let default = in_block("platform_default = \"文件未规定\"");
+        let book = Rulebook::parse("t", &default).unwrap();
+        let e = book.entry(FindingKind::SubsidyBait);
+        assert!(e.source.is_platform_default());
+        assert!(e.source.display_zh().starts_with("平台默认"));
     }
 
     #[test]

@@ -55,7 +55,8 @@ fn run(config: &GenConfig) -> Run {
     let ds = Dataset::new(tables).expect("unique keys");
     let book = Rulebook::national();
     let s = screen_with(&ds, &Options::new(&book), &forensics::detectors());
-    let ctx = Ctx::new(&ds, &book, None);
+    let calendar = domain::workdays::Calendar::embedded();
+    let ctx = Ctx::new(&ds, &book, None, &calendar);
     // Every pair past the variance screen gets both tails, so that the calibration
     // of the deciding tail is complete below 1e-3 (flagging is unaffected).
     let sim = similarity::analyse(
@@ -240,7 +241,8 @@ fn perf(scale: u32) {
     );
     let book = Rulebook::national();
     let t = Instant::now();
-    let ctx = Ctx::new(&ds, &book, None);
+    let calendar = domain::workdays::Calendar::embedded();
+    let ctx = Ctx::new(&ds, &book, None, &calendar);
     println!(
         "  context (shared with the rules): {:.2} s",
         t.elapsed().as_secs_f64()

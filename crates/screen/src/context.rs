@@ -8,6 +8,7 @@ use domain::enums::Subject;
 use domain::ids::{BatchId, InstitutionId};
 use domain::model::*;
 use domain::rulebook::Rulebook;
+use domain::workdays::Calendar;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -167,11 +168,18 @@ pub struct Ctx<'a> {
     pub views: Vec<BatchView<'a>>,
     /// Candidates barred by earlier decisions ([`crate::engine::Options::bars`]).
     pub bars: &'a [crate::engine::Bar],
+    /// The working-day calendar (工作日历) for deadlines in working days.
+    pub calendar: &'a Calendar,
 }
 
 impl<'a> Ctx<'a> {
     /// Builds the context and the index.
-    pub fn new(ds: &'a Dataset, rulebook: &'a Rulebook, as_of: Option<Date>) -> Ctx<'a> {
+    pub fn new(
+        ds: &'a Dataset,
+        rulebook: &'a Rulebook,
+        as_of: Option<Date>,
+        calendar: &'a Calendar,
+    ) -> Ctx<'a> {
         let t = &ds.tables;
         let as_of = as_of.or_else(|| ds.as_of()).unwrap_or_default();
         let window_from = ds.window_from().unwrap_or(as_of);
@@ -190,6 +198,7 @@ impl<'a> Ctx<'a> {
             ix,
             views,
             bars: &[],
+            calendar,
         }
     }
 
@@ -210,6 +219,24 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A score row with a score: what rules see of the scores table. A row recorded as
+/// absent (缺考) is left out of [`BatchView::scores`], so an absent subject is a
+/// subject with no score, as a candidate who did not sit it always was; the
+/// result `absent` says the same of the whole activity.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored<'a> {
+    pub row: &'a ScoreRow,
+    /// The score (shadows the row's optional one).
+    pub score: domain::Score,
+}
+
+impl std::ops::Deref for Scored<'_> {
+    type Target = ScoreRow;
+    fn deref(&self) -> &ScoreRow {
+        self.row
+    }
+}
+
 /// One activity with its rows; scores and results sorted by candidate for lookups.
 pub struct BatchView<'a> {
     pub pos: usize,
@@ -220,8 +247,8 @@ pub struct BatchView<'a> {
     pub enrollments: Vec<&'a Enrollment>,
     /// The same, sorted by candidate.
     by_candidate: Vec<&'a Enrollment>,
-    /// Sorted by (candidate, subject).
-    pub scores: Vec<&'a ScoreRow>,
+    /// The scored rows (absent ones left out), sorted by (candidate, subject).
+    pub scores: Vec<Scored<'a>>,
     /// Sorted by candidate.
     pub results: Vec<&'a ResultRow>,
     pub certificates: Vec<&'a Certificate>,
@@ -230,8 +257,11 @@ pub struct BatchView<'a> {
 impl<'a> BatchView<'a> {
     fn new(t: &'a Tables, ix: &Index<'a>, pos: usize) -> BatchView<'a> {
         let pick = |g: &Groups| g.get(pos).iter().map(|&i| i as usize).collect::<Vec<_>>();
-        let mut scores: Vec<&ScoreRow> =
-            pick(&ix.scores).into_iter().map(|i| &t.scores[i]).collect();
+        let mut scores: Vec<Scored> = pick(&ix.scores)
+            .into_iter()
+            .map(|i| &t.scores[i])
+            .filter_map(|row| row.score.map(|score| Scored { row, score }))
+            .collect();
         scores.sort_by_key(|s| (s.candidate_id, s.subject));
         let mut results: Vec<&ResultRow> = pick(&ix.results)
             .into_iter()
@@ -271,7 +301,7 @@ impl<'a> BatchView<'a> {
     }
 
     /// The scores of one candidate, by subject.
-    pub fn scores_of(&self, c: &domain::IdNumber) -> &[&'a ScoreRow] {
+    pub fn scores_of(&self, c: &domain::IdNumber) -> &[Scored<'a>] {
         let lo = self.scores.partition_point(|s| s.candidate_id < *c);
         let hi = self.scores.partition_point(|s| s.candidate_id <= *c);
         &self.scores[lo..hi]

@@ -9,6 +9,7 @@ use domain::enums::Severity;
 use domain::finding::{FindingKind, FindingSubject};
 use domain::model::{Dataset, Table};
 use domain::rulebook::Rulebook;
+use domain::workdays::Calendar;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Value, json};
 
@@ -68,6 +69,9 @@ pub struct Options<'a> {
     /// Candidates barred from evaluation by earlier decisions (kept by the store's
     /// cases, not by the dataset): a later application of theirs is a finding.
     pub bars: &'a [Bar],
+    /// The working-day calendar for deadlines in working days (the store's, with
+    /// administrator-imported years); `None` = the built-in one (2022–2026).
+    pub calendar: Option<&'a Calendar>,
 }
 
 /// A candidate's bar (禁考期) from a decision: no evaluation from `from` to
@@ -89,6 +93,7 @@ impl<'a> Options<'a> {
             as_of: None,
             progress: None,
             bars: &[],
+            calendar: None,
         }
     }
 }
@@ -153,7 +158,15 @@ pub fn screen(ds: &Dataset, opts: &Options) -> Screening {
 
 /// Screens with the given detectors (the builtin rules plus, e.g., statistical ones).
 pub fn screen_with(ds: &Dataset, opts: &Options, detectors: &[&dyn Detector]) -> Screening {
-    let mut ctx = Ctx::new(ds, opts.rulebook, opts.as_of);
+    let embedded;
+    let calendar = match opts.calendar {
+        Some(c) => c,
+        None => {
+            embedded = Calendar::embedded();
+            &embedded
+        }
+    };
+    let mut ctx = Ctx::new(ds, opts.rulebook, opts.as_of, calendar);
     ctx.bars = opts.bars;
     let kinds = kind_statuses(&|t| ctx.has(t), detectors);
     let runnable: Vec<&dyn Detector> = detectors

@@ -27,7 +27,7 @@ pub mod output;
 pub mod risk;
 pub mod rules;
 
-pub use context::{BatchView, Ctx, Index};
+pub use context::{BatchView, Ctx, Index, Scored};
 pub use engine::{
     Bar, Detector, KindStatus, Options, Rule, Screening, kind_statuses, screen, screen_with,
 };

@@ -214,7 +214,7 @@ pub fn write_risk_xlsx(
         ("严重程度", 9.0),
         ("处理建议", 24.0),
         ("法律依据", 50.0),
-        ("条文", 50.0),
+        ("条文（或平台默认）", 50.0),
         ("人员处理条款", 18.0),
         ("检测程序", 26.0),
         ("所需数据表", 40.0),
@@ -242,7 +242,7 @@ pub fn write_risk_xlsx(
             }
             ws.write_string(row, 4, &d)?;
             ws.write_string(row, 5, &e.basis)?;
-            opt(ws, row, 6, e.text.as_deref())?;
+            ws.write_string(row, 6, e.source.display_zh())?;
             opt(ws, row, 7, e.article.as_deref())?;
         }
         opt(ws, row, 8, k.detector)?;
@@ -265,6 +265,16 @@ pub fn write_risk_xlsx(
         )?;
         ws.write_string(row, 12, &s.rulebook_title)?;
         ws.write_string(row, 13, k.regulation)?;
+    }
+    // The rulebook's other settings, after a blank row: what, basis, quote or the
+    // reason of a platform default.
+    let first = s.kinds.len() as u32 + 2;
+    for (i, p) in rulebook.parameters().iter().enumerate() {
+        let row = first + i as u32;
+        ws.write_string(row, 1, &p.what)?;
+        ws.write_string(row, 5, &p.basis)?;
+        ws.write_string(row, 6, p.source.display_zh())?;
+        ws.write_string(row, 12, &s.rulebook_title)?;
     }
     wb.save(path)
 }

@@ -13,7 +13,8 @@ use domain::ids::*;
 use domain::model::*;
 use domain::rulebook::Rulebook;
 use domain::{
-    CertNo, CreditCode, Date, DateTime, IdNumber, Level, OccupationCode, RegionCode, Score,
+    CertNo, CreditCode, Date, DateTime, Declared, IdNumber, Level, OccupationCode, RegionCode,
+    Score, WorkYears,
 };
 use screen::{Options, Screening, screen};
 
@@ -29,6 +30,16 @@ fn at(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime {
 
 fn occ(s: &str) -> OccupationCode {
     OccupationCode::parse(s).unwrap()
+}
+
+/// Whole years of work, as declared.
+fn yrs(n: u8) -> Declared<WorkYears> {
+    WorkYears::from(n).into()
+}
+
+/// Years of work as written on the form (`4.9`).
+fn declared_years(text: &str) -> Declared<WorkYears> {
+    Declared::parse(text)
 }
 
 fn lvl(n: u8) -> Level {
@@ -106,7 +117,7 @@ fn score(batch: &str, c: u16, subject: Subject, tenths: i32, by: &str) -> ScoreR
         batch_id: BatchId::parse(batch).unwrap(),
         candidate_id: cand(c),
         subject,
-        score: Score::from_tenths(tenths),
+        score: Some(Score::from_tenths(tenths)),
         graded_by: Some(PersonId::parse(by).unwrap()),
         recorded_at: Some(at(2024, 6, 1, 19, 0)),
     }
@@ -119,9 +130,9 @@ fn enrollment(batch: &str, c: u16) -> Enrollment {
         name: format!("考生{c}").into(),
         employer_credit_code: None,
         employer_name: None,
-        education: Some(Education::HighSchool),
-        major_related: Some(false),
-        work_years: Some(7),
+        education: Some(Education::HighSchool.into()),
+        major_related: Some(false.into()),
+        work_years: Some(yrs(7)),
         prior_cert_no: None,
         prior_occupation_code: None,
         prior_level: None,
@@ -238,11 +249,11 @@ fn baseline() -> Tables {
     for c in 1..=5 {
         let mut e = enrollment("B1", c);
         if c == 1 {
-            e.work_years = Some(5);
-            e.prior_cert_no = Some(history_no(1));
-            e.prior_occupation_code = Some(occ(OCC));
-            e.prior_level = Some(lvl(5));
-            e.prior_cert_on = Some(d(2020, 5, 1));
+            e.work_years = Some(yrs(5));
+            e.prior_cert_no = Some(history_no(1).into());
+            e.prior_occupation_code = Some(occ(OCC).into());
+            e.prior_level = Some(lvl(5).into());
+            e.prior_cert_on = Some(d(2020, 5, 1).into());
         }
         t.enrollments.push(e);
         let theory = if c == 5 { 500 } else { 750 };
@@ -405,7 +416,7 @@ fn set_kind_employer(t: &mut Tables, headcount: u32) {
     t.institutions[0].employee_count = Some(headcount);
     let own = t.institutions[0].credit_code;
     for e in &mut t.enrollments {
-        e.employer_credit_code = Some(own);
+        e.employer_credit_code = Some(own.into());
         e.employer_name = Some("本单位".into());
     }
 }
@@ -557,7 +568,7 @@ fn cases() -> Vec<Case> {
         case!(
             "level 4 with 3 years and nothing else",
             |t| {
-                enrollment_mut(t, "B1", 2).work_years = Some(3);
+                enrollment_mut(t, "B1", 2).work_years = Some(yrs(3));
             },
             [("eligibility.requirements_not_met", enr("B1", 2))]
         ),
@@ -565,7 +576,7 @@ fn cases() -> Vec<Case> {
             "near miss: level 4 with 6 years",
             ["eligibility.requirements_not_met"],
             |t| {
-                enrollment_mut(t, "B1", 2).work_years = Some(6);
+                enrollment_mut(t, "B1", 2).work_years = Some(yrs(6));
             },
             []
         ),
@@ -574,9 +585,9 @@ fn cases() -> Vec<Case> {
             ["eligibility.requirements_not_met"],
             |t| {
                 let e = enrollment_mut(t, "B1", 2);
-                e.work_years = Some(0);
-                e.education = Some(Education::TechnicalSchool);
-                e.major_related = Some(true);
+                e.work_years = Some(yrs(0));
+                e.education = Some(Education::TechnicalSchool.into());
+                e.major_related = Some(true.into());
             },
             []
         ),
@@ -585,16 +596,88 @@ fn cases() -> Vec<Case> {
             ["eligibility.requirements_not_met"],
             |t| {
                 let e = enrollment_mut(t, "B1", 1);
-                e.work_years = Some(4);
-                e.prior_occupation_code = Some(occ("4-03-02-02"));
+                e.work_years = Some(yrs(4));
+                e.prior_occupation_code = Some(occ("4-03-02-02").into());
                 t.certificates.last_mut().unwrap().occupation_code = occ("4-03-02-02");
             },
             []
         ),
+        // dataset.md: work_years “decimals allowed (`5.5`), compared exactly with
+        // whole-year thresholds”; level 4 without a certificate needs 满6年.
+        case!(
+            "level 4 with 5.9 years declared and nothing else",
+            |t| {
+                enrollment_mut(t, "B1", 2).work_years = Some(declared_years("5.9"));
+            },
+            [("eligibility.requirements_not_met", enr("B1", 2))]
+        ),
+        near_miss!(
+            "near miss: level 4 with 6.0 years declared",
+            ["eligibility.requirements_not_met"],
+            |t| {
+                enrollment_mut(t, "B1", 2).work_years = Some(declared_years("6.0"));
+            },
+            []
+        ),
+        // 指引第10项：“为参评人员或协助参评人员伪造申报资料或证件……”: a declared prior
+        // certificate number that cannot exist is a finding, not a refusal.
+        case!(
+            "a forged prior certificate number with level digit 8",
+            |t| {
+                enrollment_mut(t, "B1", 1).prior_cert_no =
+                    Some(Declared::parse("S000042114537668146196"));
+            },
+            [("eligibility.prior_cert_malformed", enr("B1", 1))]
+        ),
+        near_miss!(
+            "near miss: a well-formed number that is not on record",
+            ["eligibility.prior_cert_malformed"],
+            |t| {
+                enrollment_mut(t, "B1", 1).prior_cert_no =
+                    Some(Declared::parse("S000042114537663146196"));
+            },
+            [("eligibility.prior_cert_not_found", enr("B1", 1))]
+        ),
+        case!(
+            "a declared prior level that does not exist",
+            |t| {
+                enrollment_mut(t, "B1", 1).prior_level = Some(Declared::parse("六级"));
+            },
+            [
+                ("eligibility.prior_cert_malformed", enr("B1", 1)),
+                ("eligibility.requirements_not_met", enr("B1", 1)),
+            ]
+        ),
+        // 指引第1项：“申报材料缺失：学历证书、工作年限、前一等级证书等申报佐证材料缺失。”
+        case!(
+            "education declared outside the code table",
+            |t| {
+                enrollment_mut(t, "B1", 2).education = Some(Declared::parse("大学"));
+            },
+            [("eligibility.declared_malformed", enr("B1", 2))]
+        ),
+        near_miss!(
+            "near miss: education declared by its Chinese name",
+            ["eligibility.declared_malformed"],
+            |t| {
+                enrollment_mut(t, "B1", 2).education = Some(Declared::parse("本科"));
+            },
+            []
+        ),
+        case!(
+            "work years declared in words cannot be counted",
+            |t| {
+                enrollment_mut(t, "B1", 2).work_years = Some(Declared::parse("七年"));
+            },
+            [
+                ("eligibility.declared_malformed", enr("B1", 2)),
+                ("eligibility.requirements_not_met", enr("B1", 2)),
+            ]
+        ),
         case!(
             "prior certificate of another occupation group does not count",
             |t| {
-                enrollment_mut(t, "B1", 1).prior_occupation_code = Some(occ("6-01-01-01"));
+                enrollment_mut(t, "B1", 1).prior_occupation_code = Some(occ("6-01-01-01").into());
             },
             [("eligibility.requirements_not_met", enr("B1", 1))]
         ),
@@ -602,7 +685,7 @@ fn cases() -> Vec<Case> {
             "most of a batch ineligible",
             |t| {
                 for c in [2, 3, 4] {
-                    enrollment_mut(t, "B1", c).work_years = Some(2);
+                    enrollment_mut(t, "B1", c).work_years = Some(yrs(2));
                 }
             },
             [
@@ -617,7 +700,7 @@ fn cases() -> Vec<Case> {
             ["eligibility.batch_mostly_ineligible"],
             |t| {
                 for c in [2, 3] {
-                    enrollment_mut(t, "B1", c).work_years = Some(2);
+                    enrollment_mut(t, "B1", c).work_years = Some(yrs(2));
                 }
             },
             [
@@ -631,7 +714,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 add_absent(t, 6..=6);
                 for c in [2, 3, 4] {
-                    enrollment_mut(t, "B1", c).work_years = Some(2);
+                    enrollment_mut(t, "B1", c).work_years = Some(yrs(2));
                 }
             },
             [
@@ -643,7 +726,7 @@ fn cases() -> Vec<Case> {
         case!(
             "prior certificate that does not exist",
             |t| {
-                enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(99));
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(99).into());
             },
             [("eligibility.prior_cert_not_found", enr("B1", 1))]
         ),
@@ -664,7 +747,7 @@ fn cases() -> Vec<Case> {
                 let c = t.certificates.last_mut().unwrap();
                 c.cert_no = no.clone();
                 c.institution_id = InstitutionId::parse("I002").unwrap();
-                enrollment_mut(t, "B1", 1).prior_cert_no = Some(no);
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(no.into());
             },
             []
         ),
@@ -677,8 +760,8 @@ fn cases() -> Vec<Case> {
                 c.cert_no = no.clone();
                 c.issued_on = d(2018, 5, 1);
                 let e = enrollment_mut(t, "B1", 1);
-                e.prior_cert_no = Some(no);
-                e.prior_cert_on = Some(d(2018, 5, 1));
+                e.prior_cert_no = Some(no.into());
+                e.prior_cert_on = Some(d(2018, 5, 1).into());
             },
             []
         ),
@@ -689,7 +772,7 @@ fn cases() -> Vec<Case> {
                 c.cert_no = history_no(2);
                 c.candidate_id = cand(3);
                 t.certificates.push(c);
-                enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(2));
+                enrollment_mut(t, "B1", 1).prior_cert_no = Some(history_no(2).into());
             },
             [("eligibility.prior_cert_other_person", enr("B1", 1))]
         ),
@@ -721,7 +804,7 @@ fn cases() -> Vec<Case> {
             ["eligibility.prior_cert_after_application"],
             |t| {
                 t.certificates.last_mut().unwrap().issued_on = d(2024, 4, 1);
-                enrollment_mut(t, "B1", 1).prior_cert_on = Some(d(2024, 4, 1));
+                enrollment_mut(t, "B1", 1).prior_cert_on = Some(d(2024, 4, 1).into());
             },
             []
         ),
@@ -730,7 +813,7 @@ fn cases() -> Vec<Case> {
             "employer evaluates a stranger",
             |t| {
                 set_kind_employer(t, 100);
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7));
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             [("scope.candidate_not_staff", enr("B1", 2))]
         ),
@@ -740,7 +823,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2024, 1, 1), d(2024, 12, 31));
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7));
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             []
         ),
@@ -749,7 +832,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2023, 1, 1), d(2024, 3, 31));
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7));
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             [("scope.candidate_not_staff", enr("B1", 2))]
         ),
@@ -759,7 +842,7 @@ fn cases() -> Vec<Case> {
             |t| {
                 set_kind_employer(t, 100);
                 affiliate(t, 7, d(2023, 6, 1), d(2024, 6, 1));
-                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7));
+                enrollment_mut(t, "B1", 2).employer_credit_code = Some(credit(7).into());
             },
             []
         ),
@@ -1174,14 +1257,14 @@ fn cases() -> Vec<Case> {
             |t| {
                 t.scores
                     .retain(|s| !(s.candidate_id == cand(5) && s.subject == Subject::Theory));
-                score_mut(t, 5, Subject::Skill).score = Score::from_tenths(900);
+                score_mut(t, 5, Subject::Skill).score = Some(Score::from_tenths(900));
             },
             []
         ),
         case!(
             "score above 100",
             |t| {
-                score_mut(t, 1, Subject::Skill).score = Score::from_tenths(1050);
+                score_mut(t, 1, Subject::Skill).score = Some(Score::from_tenths(1050));
             },
             [("scores.out_of_range", enr("B1", 1))]
         ),
@@ -1189,7 +1272,7 @@ fn cases() -> Vec<Case> {
             "near miss: a score of exactly 100",
             ["scores.out_of_range"],
             |t| {
-                score_mut(t, 1, Subject::Skill).score = Score::from_tenths(1000);
+                score_mut(t, 1, Subject::Skill).score = Some(Score::from_tenths(1000));
             },
             []
         ),
@@ -1447,6 +1530,37 @@ fn cases() -> Vec<Case> {
             },
             [("certificate.no_scores", crt(1))]
         ),
+        // dataset.md scores: “`缺考`/empty = absent”: a subject recorded absent is a
+        // subject without a score.
+        case!(
+            "a certificate whose every score reads 缺考",
+            |t| {
+                for s in t.scores.iter_mut().filter(|s| s.candidate_id == cand(1)) {
+                    s.score = None;
+                }
+            },
+            [("certificate.no_scores", crt(1))]
+        ),
+        near_miss!(
+            "near miss: an absent candidate whose scores read 缺考",
+            [
+                "certificate.no_scores",
+                "scores.result_contradicts_scores",
+                "scores.unknown_enrollment",
+                "scores.out_of_range"
+            ],
+            |t| {
+                add_absent(t, 6..=6);
+                for subject in [Subject::Theory, Subject::Skill] {
+                    t.scores.push(ScoreRow {
+                        score: None,
+                        graded_by: None,
+                        ..score("B1", 6, subject, 0, "E1")
+                    });
+                }
+            },
+            []
+        ),
         near_miss!(
             "near miss: an absent candidate, without scores and without a certificate",
             ["certificate.no_scores"],
@@ -1501,11 +1615,11 @@ fn cases() -> Vec<Case> {
                 t.batches.last_mut().unwrap().level = lvl(3);
                 // Level 3: the level-4 certificate of B1 and exactly 5 years.
                 t.enrollments.push(Enrollment {
-                    work_years: Some(5),
-                    prior_cert_no: Some(cert_no(1)),
-                    prior_occupation_code: Some(occ(OCC)),
-                    prior_level: Some(lvl(4)),
-                    prior_cert_on: Some(d(2024, 6, 20)),
+                    work_years: Some(yrs(5)),
+                    prior_cert_no: Some(cert_no(1).into()),
+                    prior_occupation_code: Some(occ(OCC).into()),
+                    prior_level: Some(lvl(4).into()),
+                    prior_cert_on: Some(d(2024, 6, 20).into()),
                     applied_at: Some(at(2024, 7, 15, 10, 0)),
                     ..enrollment("B2", 1)
                 });
@@ -1846,19 +1960,16 @@ fn rulebooks_classify_differently() {
     );
     assert!(q.basis.ends_with("第二十二条(四)"), "{}", q.basis);
 
-    // Inactivity: 8 months is Qinghai's 一年内无正当理由 (serious, item 6) and nothing nationally.
+    // Inactivity. 8 months: nothing nationally nor in Qinghai, whose 第二十一条(三)
+    // “一年内无正当理由不开展评价活动的” sets no shorter period and whose 第二十二条(七)
+    // “一年(含)以上不开展评价工作的” starts at a year (no six-month tier).
     let mut t = baseline();
     t.meta.as_of = Some(d(2025, 2, 15));
     assert!(run(t.clone()).findings.is_empty());
     let q = run_with(t, &Rulebook::builtin("qinghai").unwrap());
-    assert_eq!(q.findings.len(), 1);
-    let f = &q.findings[0];
-    assert_eq!(
-        (f.kind.id(), f.item, f.severity),
-        ("activity.inactive", 6, Severity::Serious)
-    );
-    assert!(f.basis.contains("第二十一条(三)"));
-    // 15 months: national item 13 grave; Shanxi (two years) only item 6 serious.
+    assert!(q.findings.is_empty(), "{:?}", q.findings);
+    // 15 months: national item 13 grave (第十四条(七) “一年(含)以上不开展评价工作”), in
+    // Qinghai 第二十二条(七), and in Shanxi the same national sentence.
     let mut t = baseline();
     t.meta.as_of = Some(d(2025, 9, 1));
     let n = run(t.clone());
@@ -1866,13 +1977,33 @@ fn rulebooks_classify_differently() {
         (n.findings[0].item, n.findings[0].severity),
         (13, Severity::Grave)
     );
+    let q = run_with(t.clone(), &Rulebook::builtin("qinghai").unwrap());
+    assert!(q.findings[0].basis.contains("第二十二条(七)"));
     let sx = run_with(t, &Rulebook::builtin("shanxi").unwrap());
     assert_eq!(
-        (sx.findings[0].item, sx.findings[0].disposition),
-        (6, Disposition::Rectify)
+        (sx.findings[0].severity, sx.findings[0].disposition),
+        (Severity::Grave, Disposition::Terminate)
     );
+    assert!(
+        sx.findings[0].basis.contains("第十四条(七)"),
+        "{}",
+        sx.findings[0].basis
+    );
+    // Two years: Shanxi 四(一)1 “对自备案以来连续两年未开展职业技能等级评价工作的,原则上全部清退”.
+    let mut t = baseline();
+    t.meta.as_of = Some(d(2026, 6, 2));
+    t.institutions[0].expires_on = d(2027, 1, 1);
+    let sx = run_with(t, &Rulebook::builtin("shanxi").unwrap());
+    let f = sx
+        .findings
+        .iter()
+        .find(|f| f.kind.id() == "activity.inactive")
+        .unwrap();
+    assert!(f.basis.contains("四(一)1"), "{}", f.basis);
 }
 
+/// 青海 第十七条：“质量督导员应在日常督导工作结束后2个工作日向委派机构提交督导情况记录表”.
+/// B1 ends on Saturday 2024-06-01: the record is due on Tuesday 06-04.
 #[test]
 fn qinghai_allows_two_working_days_for_the_supervision_record() {
     let mut t = baseline();
@@ -1883,6 +2014,60 @@ fn qinghai_allows_two_working_days_for_the_supervision_record() {
     t.meta.as_of = Some(d(2024, 6, 5));
     let q = run_with(t, &Rulebook::builtin("qinghai").unwrap());
     assert_eq!(q.findings.len(), 1);
+}
+
+/// The same sentence over the 2025 National Day holiday (10-01..10-08 off, Saturday
+/// 10-11 worked): an activity ending 2025-09-30 has its record due 2025-10-10, the
+/// second working day after it, not four calendar days later (10-04). With a store
+/// calendar that also gives 10-09 and 10-10 off, the record is due 10-13.
+#[test]
+fn qinghai_record_deadline_counts_working_days_over_national_day() {
+    let mut t = baseline();
+    let b = &mut t.batches[0];
+    b.start_at = at(2025, 9, 30, 8, 30);
+    b.end_at = at(2025, 9, 30, 17, 30);
+    b.supervision_record_at = None;
+    let qinghai = Rulebook::builtin("qinghai").unwrap();
+    let no_record = |as_of: Date, calendar: Option<&domain::workdays::Calendar>| {
+        let mut t = t.clone();
+        t.meta.as_of = Some(as_of);
+        let ds = Dataset::new(t).unwrap();
+        screen(
+            &ds,
+            &Options {
+                calendar,
+                ..Options::new(&qinghai)
+            },
+        )
+        .findings
+        .iter()
+        .any(|f| f.kind.id() == "supervision.no_record")
+    };
+    assert!(!no_record(d(2025, 10, 5), None), "inside the grace");
+    assert!(!no_record(d(2025, 10, 10), None), "the due day");
+    assert!(no_record(d(2025, 10, 11), None), "past the due day");
+    let mut store = domain::workdays::Calendar::embedded();
+    let mut days: Vec<domain::workdays::Day> = store.days_of(2025).cloned().collect();
+    for day in [9, 10] {
+        days.push(domain::workdays::Day {
+            date: d(2025, 10, day),
+            off_day: true,
+            name: "国庆节".into(),
+        });
+    }
+    store.with_year(2025, days).unwrap();
+    assert!(!no_record(d(2025, 10, 11), Some(&store)));
+    assert!(!no_record(d(2025, 10, 13), Some(&store)));
+    assert!(no_record(d(2025, 10, 14), Some(&store)));
+    // The national default sets no deadline: due the day the activity ends.
+    let mut n = t.clone();
+    n.meta.as_of = Some(d(2025, 10, 1));
+    assert!(
+        run(n)
+            .findings
+            .iter()
+            .any(|f| f.kind.id() == "supervision.no_record")
+    );
 }
 
 #[test]
@@ -1962,7 +2147,7 @@ fn the_risk_list_ranks_by_worst_severity_then_weight() {
     let mut t = baseline();
     // I001: one grave finding (outside scope), item-15 findings, an ineligible candidate.
     t.scopes[0].level = lvl(3);
-    enrollment_mut(&mut t, "B1", 2).work_years = Some(3);
+    enrollment_mut(&mut t, "B1", 2).work_years = Some(yrs(3));
     // I002: many general ones, no grave.
     t.access_log.push(AccessLog {
         at: at(2024, 8, 1, 9, 0),
@@ -2001,7 +2186,15 @@ fn the_risk_list_ranks_by_worst_severity_then_weight() {
     );
     assert!(masked.contains(&cand(2).masked()), "{masked:?}");
     let rules = wb.worksheet_range("规则说明").unwrap();
-    assert_eq!(rules.height(), domain::finding::FindingKind::ALL.len() + 1);
+    // Every kind, a blank row, then the rulebook's settings; a platform default
+    // reads as one.
+    let book = Rulebook::national();
+    assert_eq!(
+        rules.height(),
+        domain::finding::FindingKind::ALL.len() + 2 + book.parameters().len()
+    );
+    let last = rules.get((rules.height() - 1, 6)).unwrap().to_string();
+    assert!(last.starts_with("平台默认"), "{last}");
     let mut buf = Vec::new();
     screen::output::write_findings_jsonl(&mut buf, &s.findings).unwrap();
     assert_eq!(

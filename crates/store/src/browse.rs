@@ -603,7 +603,7 @@ impl Store {
                     ("candidate_id", "e.candidate_id", Text),
                     ("name", "e.name", Text),
                     ("education", "e.education", Text),
-                    ("work_years", "e.work_years", Int),
+                    ("work_years", "e.work_years", Text),
                     ("prior_cert_no", "e.prior_cert_no", Text),
                     ("theory", "(SELECT s.score FROM scores s WHERE s.batch_id = e.batch_id AND s.candidate_id = e.candidate_id AND s.subject = 'theory')", Real),
                     ("skill", "(SELECT s.score FROM scores s WHERE s.batch_id = e.batch_id AND s.candidate_id = e.candidate_id AND s.subject = 'skill')", Real),

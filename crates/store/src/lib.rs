@@ -183,6 +183,7 @@ fn migrations(backend: Backend) -> Migrator {
         migration!(7, "cases", "0007_cases.sql"),
         migration!(8, "stats", "0008_stats.sql"),
         migration!(9, "security", "0009_security.sql"),
+        migration!(10, "declared", "0010_declared.sql"),
     ];
     let files = ALL.iter().map(|&(version, description, sqlite, pg)| {
         let sql = match backend {

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use domain::enums::*;
 use domain::ids::*;
 use domain::model::*;
-use domain::{CertNo, CreditCode, IdNumber, Level, OccupationCode, RegionCode, Score};
+use domain::{CertNo, CreditCode, Declared, IdNumber, Level, OccupationCode, RegionCode, Score};
 use sqlx::Row;
 use std::borrow::Cow;
 
@@ -228,6 +228,25 @@ parsed_text!(
     Severity => |v| v.code().into(),
     Disposition => |v| v.code().into(),
 );
+
+/// Declared values (dataset.md, “Declared values”): stored as text — the value's
+/// text form, or a malformed value as written — and parsed back the same way the
+/// reader parses them, so a malformed value survives import → export unchanged and
+/// screening the store finds what screening the files finds.
+impl<T: domain::declared::Declarable> Nullable for Declared<T> {
+    fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)> {
+        Ok(row.text(i).map_err(reason)?.map(Declared::parse))
+    }
+}
+
+impl<T: domain::declared::Declarable> SqlField for Declared<T> {
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(self.text())
+    }
+    fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+        <Self as Nullable>::read(row, i)?.ok_or_else(absent)
+    }
+}
 
 /// Free text: stored as is.
 trait FromText: Sized {

@@ -86,6 +86,11 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
     if ds.tables.present.is_empty() {
         return Err("数据库中没有数据".into());
     }
+    // Deadlines in working days use the store's calendar (imported years included).
+    let calendar = store
+        .calendar()
+        .await
+        .map_err(|e| format!("读取工作日历失败：{e}"))?;
     let (input, n, institutions) = tokio::task::spawn_blocking(move || {
         let book = ds
             .tables
@@ -101,6 +106,7 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
                 as_of: None,
                 progress: None,
                 bars: &bars,
+                calendar: Some(&calendar),
             },
         );
         let rows = screen::risk_list(&s, &ds);

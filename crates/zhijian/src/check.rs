@@ -73,6 +73,28 @@ pub fn summary(ds: &Dataset) -> String {
         )
         .unwrap();
     }
+    // Declared values that are malformed are kept for screening (dataset.md,
+    // “Declared values”): counted here, reported as findings by `screen`.
+    let mut malformed: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &t.enrollments {
+        for m in e.malformed() {
+            *malformed.entry(m.column).or_default() += 1;
+        }
+    }
+    if !malformed.is_empty() {
+        writeln!(
+            s,
+            "\n申报信息无法识别 malformed declared values (kept as written; `screen` reports them):"
+        )
+        .unwrap();
+        for (column, n) in malformed {
+            writeln!(s, "  enrollments.{column}: {n}").unwrap();
+        }
+    }
+    let absent = t.scores.iter().filter(|r| r.score.is_none()).count();
+    if absent > 0 {
+        writeln!(s, "\n缺考 absent scores: {absent}").unwrap();
+    }
     if !ds.reference_issues().is_empty() {
         let mut by: BTreeMap<(Table, &str, Table), usize> = BTreeMap::new();
         for i in ds.reference_issues() {

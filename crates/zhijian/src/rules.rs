@@ -23,32 +23,14 @@ pub fn catalogue(book: &Rulebook) -> String {
     writeln!(w, "规则手册 {} {}", book.name, book.title).unwrap();
     writeln!(w, "依据文件 {}", book.document).unwrap();
     writeln!(w, "可选 builtin: {}", Rulebook::names().join(", ")).unwrap();
-    let p = &book.policy;
-    let tiers: Vec<String> = book
-        .inactivity
-        .iter()
-        .map(|t| {
-            format!(
-                "{} 个月→第{}项{}",
-                t.months,
-                t.item,
-                severity_zh(t.severity)
-            )
-        })
-        .collect();
-    writeln!(
-        w,
-        "政策参数 policy: 不开展评价 {}；批量违规报名 >{:.0}% 且 ≥{} 人；批量读取 >{}×发证量 且 ≥{} 次；第15项 ≥{} 条严重、≥{} 条特别严重；再次违反升级 {}",
-        tiers.join("，"),
-        p.batch_mostly_ineligible_share * 100.0,
-        p.batch_mostly_ineligible_min,
-        p.access_bulk_factor,
-        p.access_bulk_min,
-        p.upload_serious_from,
-        p.upload_grave_from,
-        if p.escalate_repeat { format!("是（{}）", p.escalation_basis) } else { "否".into() }
-    )
-    .unwrap();
+    for p in book.parameters() {
+        let basis = if p.basis.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", p.basis)
+        };
+        writeln!(w, "参数 {}（{basis}{}）", p.what, p.source.display_zh()).unwrap();
+    }
     let detectors = ::screen::rules::detectors();
     let mut kinds: Vec<FindingKind> = FindingKind::ALL.to_vec();
     kinds.sort_by_key(|k| (book.entry(*k).item, k.id()));
@@ -78,13 +60,7 @@ pub fn catalogue(book: &Rulebook) -> String {
         }
         writeln!(w, "  {} {}", k.id(), k.title()).unwrap();
         writeln!(w, "      {}，{}", severity_zh(e.severity), disposition).unwrap();
-        writeln!(
-            w,
-            "      依据 {}{}",
-            e.basis,
-            e.text.as_ref().map_or(String::new(), |t| format!("：{t}"))
-        )
-        .unwrap();
+        writeln!(w, "      依据 {}：{}", e.basis, e.source.display_zh()).unwrap();
         if let Some(a) = &e.article {
             writeln!(w, "      人员处理 {a}").unwrap();
         }

@@ -43,11 +43,11 @@ pub fn run(
     // The rulebook named on the command line must exist before any work is done.
     let chosen = policy.map(Rulebook::builtin).transpose()?;
 
-    let (ds, store, bars) = match source {
-        Source::Files(path) => (read_with_progress(path)?.dataset, None, Vec::new()),
+    let (ds, store, bars, calendar) = match source {
+        Source::Files(path) => (read_with_progress(path)?.dataset, None, Vec::new(), None),
         Source::Store(db) => {
             let rt = crate::db::runtime()?;
-            let (ds, store, bars) = rt.block_on(async {
+            let (ds, store, bars, calendar) = rt.block_on(async {
                 let store = crate::db::open(db).await?;
                 let progress = bar(0, "读取数据库 loading the store", false);
                 let ds = store
@@ -65,9 +65,14 @@ pub fn run(
                 let bars = web::screening::bars(&store)
                     .await
                     .context("读取禁考记录失败 cannot read the candidate bars")?;
-                anyhow::Ok((ds, store, bars))
+                // Working-day deadlines by the store's calendar (imported years too).
+                let calendar = store
+                    .calendar()
+                    .await
+                    .context("读取工作日历失败 cannot read the working-day calendar")?;
+                anyhow::Ok((ds, store, bars, calendar))
             })?;
-            (ds, Some((rt, store)), bars)
+            (ds, Some((rt, store)), bars, Some(calendar))
         }
     };
     let read_secs = started.elapsed().as_secs_f64();
@@ -95,6 +100,7 @@ pub fn run(
         as_of,
         progress: Some(&tick),
         bars: &bars,
+        calendar: calendar.as_ref(),
     };
     let s = ::screen::screen(&ds, &opts);
     progress.finish_and_clear();

@@ -610,7 +610,7 @@ pub fn score_batch(ctx: &mut Ctx, b: &mut BatchDraft, rng: &mut ChaCha8Rng) {
             batch_id: b.batch.batch_id.clone(),
             candidate_id: id,
             subject: Subject::Theory,
-            score: Score::from_tenths(correct as i32 * 10),
+            score: Some(Score::from_tenths(correct as i32 * 10)),
             graded_by: Some(grader.clone()),
             recorded_at: Some(theory.end_at + Duration::minutes(rng.random_range(60..=240))),
         });
@@ -621,7 +621,7 @@ pub fn score_batch(ctx: &mut Ctx, b: &mut BatchDraft, rng: &mut ChaCha8Rng) {
                 batch_id: b.batch.batch_id.clone(),
                 candidate_id: id,
                 subject: Subject::Skill,
-                score: Score::from_tenths(skill_score(c.skill, bias, rng)),
+                score: Some(Score::from_tenths(skill_score(c.skill, bias, rng))),
                 graded_by: Some(ex.clone()),
                 recorded_at: Some(end + Duration::minutes(rng.random_range(5..=60))),
             });
@@ -632,7 +632,7 @@ pub fn score_batch(ctx: &mut Ctx, b: &mut BatchDraft, rng: &mut ChaCha8Rng) {
                 batch_id: b.batch.batch_id.clone(),
                 candidate_id: id,
                 subject: Subject::Review,
-                score: Score::from_tenths(review_score(c.theta, c.skill, rng)),
+                score: Some(Score::from_tenths(review_score(c.theta, c.skill, rng))),
                 graded_by: Some(ex.clone()),
                 recorded_at: Some(end + Duration::minutes(rng.random_range(10..=60))),
             });

@@ -5,7 +5,7 @@ use super::draft::{BatchDraft, InstDraft};
 use super::exam::{PAPERS_PER_YEAR, Papers, review_score};
 use super::institution::add_examiner;
 use super::occupations;
-use super::people::meets_requirements;
+use super::people::{meets_requirements, years_with_tenths};
 use super::state::Ctx;
 use super::util::{days, office_time, pick};
 use chrono::{Datelike, Duration};
@@ -13,14 +13,14 @@ use domain::enums::*;
 use domain::finding::FindingKind;
 use domain::ids::*;
 use domain::model::*;
-use domain::{Level, Score};
+use domain::{Level, Score, WorkYears};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 /// Whether a batch-level kind can be applied to batch `bi` (before results exist).
 pub fn feasible(
-    seed: u64,
+    ctx: &Ctx,
     stats: &super::inject_stats::StatsParams,
     d: &InstDraft,
     bi: usize,
@@ -31,14 +31,17 @@ pub fn feasible(
     let present = b.cands.iter().filter(|c| !c.absent).count();
     match kind {
         FindingKind::SubjectsMismatch => b.batch.level.number() >= 3,
-        FindingKind::NoSupervisionRecord => b.batch.internal_supervisor_id.is_some(),
+        // Not inside the grace a rulebook gives (青海 第十七条: 2 working days).
+        FindingKind::NoSupervisionRecord => {
+            b.batch.internal_supervisor_id.is_some() && ctx.record_overdue(b.batch.end_at.date())
+        }
         FindingKind::BatchMostlyIneligible => n >= 5,
         FindingKind::AnswerCopying => present >= (2 * *stats.copy_cluster.start()).max(4),
         FindingKind::ScoreHeaping => present >= stats.heap_min_size,
         FindingKind::LowSpread => present >= 10,
         FindingKind::PassRateOutlier => {
             n >= super::inject_stats::OUTLIER.min_size
-                && super::inject_stats::low_baseline(d, bi, seed)
+                && super::inject_stats::low_baseline(d, bi, ctx.seed)
         }
         FindingKind::ChangeUnreported => b.batch.filed_at.is_some(),
         _ => true,
@@ -121,7 +124,7 @@ pub fn add_review(b: &mut BatchDraft, rng: &mut ChaCha8Rng) {
             batch_id: b.batch.batch_id.clone(),
             candidate_id: c.enrollment.candidate_id,
             subject: Subject::Review,
-            score: Score::from_tenths(review_score(c.theta, c.skill, rng)),
+            score: Some(Score::from_tenths(review_score(c.theta, c.skill, rng))),
             graded_by: Some(team[i % team.len()].clone()),
             recorded_at: Some(end + Duration::minutes(20)),
         });
@@ -417,34 +420,39 @@ pub fn apply(
 
 /// Makes an application ineligible on its declared fields while keeping any cited
 /// prior certificate genuine (so item 10 stays quiet): level 5 without a year of
-/// work; higher levels with too few years and no qualifying diploma.
+/// work; higher levels with too few years and no qualifying diploma. Half the time
+/// the years fall just short with a decimal (4.9 where 满5年 is required), which
+/// screening must compare exactly.
 pub fn make_ineligible(e: &mut Enrollment, level: Level, rng: &mut ChaCha8Rng) {
-    match level.number() {
-        5 => e.work_years = Some(0),
+    let has_prior = e.prior_cert_no.is_some();
+    // (the threshold missed, the whole years to draw from below it)
+    let (threshold, lo) = match level.number() {
+        5 => (1, 0),
         4 => {
-            e.work_years = Some(if e.prior_cert_no.is_some() {
-                rng.random_range(1..=3)
-            } else {
-                rng.random_range(2..=5)
-            });
-            if e.education == Some(Education::TechnicalSchool) {
-                e.education = Some(Education::HighSchool);
+            if e.education() == Some(Education::TechnicalSchool) {
+                e.education = Some(Education::HighSchool.into());
             }
+            if has_prior { (4, 1) } else { (6, 2) }
         }
         3 => {
             if matches!(
-                e.education,
+                e.education(),
                 Some(Education::SeniorTechnical | Education::College)
             ) {
-                e.education = Some(Education::HighSchool);
+                e.education = Some(Education::HighSchool.into());
             }
-            e.work_years = Some(rng.random_range(1..=4));
+            (5, 1)
         }
-        2 => {
-            e.work_years = Some(rng.random_range(1..=2));
-        }
-        _ => e.work_years = Some(rng.random_range(1..=3)),
-    }
+        2 if e.education() == Some(Education::SeniorTechnical) => (3, 1),
+        _ => (4, 1),
+    };
+    e.work_years = Some(if rng.random_bool(0.5) {
+        years_with_tenths(threshold - 1, rng.random_range(1..=9))
+    } else if threshold == 1 {
+        WorkYears::from(0).into()
+    } else {
+        WorkYears::from(rng.random_range(lo..threshold)).into()
+    });
     debug_assert!(!meets_requirements(e, level), "{e:?}");
 }
 

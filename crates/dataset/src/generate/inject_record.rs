@@ -7,7 +7,7 @@ use super::inject_batch::make_ineligible;
 use super::institution::credit_code;
 use super::names;
 use super::outcome::{cert_number, implied_outcome, make_cert, phantom_cert_number};
-use super::people::{fresh_person, history_cert};
+use super::people::{fresh_person, history_cert, meets_requirements};
 use super::state::{Ctx, phantom_batch_id};
 use super::util::{days, office_time, pick};
 use chrono::Datelike;
@@ -15,7 +15,7 @@ use domain::enums::*;
 use domain::finding::FindingKind;
 use domain::ids::*;
 use domain::model::*;
-use domain::{CertNo, IdNumber, Level, Score};
+use domain::{CertNo, IdNumber, Level, Score, WorkYears};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -46,7 +46,7 @@ pub fn apply_enrollment(
             let city = &ctx.cities[d.city];
             let district = pick(rng, &city.districts);
             let e = &mut d.batches[bi].cands[ci].enrollment;
-            e.employer_credit_code = Some(credit_code(rng, "91", district.code));
+            e.employer_credit_code = Some(credit_code(rng, "91", district.code).into());
             e.employer_name = Some(names::any_company(rng, city).into());
             true
         }
@@ -92,7 +92,7 @@ pub fn apply_enrollment(
             let Some(s) = c.scores.iter_mut().find(|s| s.subject == Subject::Skill) else {
                 return false;
             };
-            s.score = Score::from_tenths(1005 + 5 * rng.random_range(0..20));
+            s.score = Some(Score::from_tenths(1005 + 5 * rng.random_range(0..20)));
             true
         }
         FindingKind::UnassignedGrader => {
@@ -147,7 +147,7 @@ pub fn apply_enrollment(
                     batch_id: b.batch.batch_id.clone(),
                     candidate_id: ghost,
                     subject: s.subject,
-                    score: Score::from_tenths(10 * rng.random_range(62..=88)),
+                    score: Some(Score::from_tenths(10 * rng.random_range(62..=88))),
                     graded_by: grader,
                     recorded_at: Some(s.end_at + chrono::Duration::minutes(90)),
                 });
@@ -167,11 +167,11 @@ pub fn apply_enrollment(
             // The cited prior certificate number is replaced by a well-formed number
             // that no certificate carries. Label: the enrollment.
             let e = &d.batches[bi].cands[ci].enrollment;
-            let Some(prior) = e.prior_cert_no.clone() else {
+            let Some(prior) = e.prior_cert().cloned() else {
                 return false;
             };
-            let on = e.prior_cert_on.unwrap_or(ctx.window_from);
-            let plevel = e.prior_level.unwrap_or(level);
+            let on = e.prior_cert_on().unwrap_or(ctx.window_from);
+            let plevel = e.prior_level().unwrap_or(level);
             let fake = match prior {
                 CertNo::Standard(_) => phantom_cert_number(
                     ctx,
@@ -189,7 +189,36 @@ pub fn apply_enrollment(
                 ))
                 .expect("legacy"),
             };
-            d.batches[bi].cands[ci].enrollment.prior_cert_no = Some(fake);
+            d.batches[bi].cands[ci].enrollment.prior_cert_no = Some(fake.into());
+            true
+        }
+        FindingKind::PriorCertMalformed => {
+            // The cited prior certificate number is replaced by one that cannot
+            // exist (伪造申报资料): a level digit outside 1–5, a letter O among the
+            // digits, or separators in a legacy number. The rest of the claim stays
+            // as it was, so eligibility is judged as before. Label: the enrollment.
+            let e = &d.batches[bi].cands[ci].enrollment;
+            let Some(prior) = e.prior_cert() else {
+                return false;
+            };
+            let forged = malformed_number(prior, rng);
+            debug_assert!(CertNo::parse(&forged).is_err(), "{forged}");
+            d.batches[bi].cands[ci].enrollment.prior_cert_no =
+                Some(domain::Declared::parse(&forged));
+            true
+        }
+        FindingKind::DeclaredMalformed => {
+            // The education is declared in words outside the code table (大学, 中技,
+            // …), on an application whose eligibility does not rest on it. Label: the
+            // enrollment.
+            const WORDS: [&str; 4] = ["大学", "中技", "职高", "函授"];
+            let e = &mut d.batches[bi].cands[ci].enrollment;
+            let before = e.education.clone();
+            e.education = Some(domain::Declared::parse(WORDS[rng.random_range(0..4)]));
+            if !meets_requirements(e, level) {
+                e.education = before;
+                return false;
+            }
             true
         }
         FindingKind::PriorCertOtherPerson => {
@@ -197,7 +226,7 @@ pub fn apply_enrollment(
             // occupation and level, issued before the window). Label: the enrollment.
             let e = &d.batches[bi].cands[ci].enrollment;
             let (Some(_), Some(occ), Some(plevel)) =
-                (&e.prior_cert_no, e.prior_occupation_code, e.prior_level)
+                (e.prior_cert(), e.prior_occupation(), e.prior_level())
             else {
                 return false;
             };
@@ -211,8 +240,8 @@ pub fn apply_enrollment(
             };
             let cert = history_cert(ctx, d, rng, other, &name, occ, plevel, latest);
             let e = &mut d.batches[bi].cands[ci].enrollment;
-            e.prior_cert_no = Some(cert.cert_no.clone());
-            e.prior_cert_on = Some(cert.issued_on);
+            e.prior_cert_no = Some(cert.cert_no.clone().into());
+            e.prior_cert_on = Some(cert.issued_on.into());
             d.history_certs.push(cert);
             true
         }
@@ -291,18 +320,21 @@ fn prior_after_application(
     let e = &mut c2.enrollment;
     e.candidate_id = person.candidate_id;
     e.name = person.name.clone();
-    e.education = person.education;
-    e.major_related = person.major_related;
+    e.education = person.education.clone();
+    e.major_related = person.major_related.clone();
+    let whole = |y: Option<&WorkYears>| y.map_or(0, WorkYears::whole);
     e.work_years = Some(
-        e.work_years
-            .unwrap_or(0)
-            .max(need)
-            .max(person.work_years.unwrap_or(0)),
+        WorkYears::from(
+            whole(e.work_years())
+                .max(need)
+                .max(whole(person.work_years())),
+        )
+        .into(),
     );
-    e.prior_cert_no = Some(cert.cert_no.clone());
-    e.prior_occupation_code = Some(cert.occupation_code);
-    e.prior_level = Some(cert.level);
-    e.prior_cert_on = Some(cert.issued_on);
+    e.prior_cert_no = Some(cert.cert_no.clone().into());
+    e.prior_occupation_code = Some(cert.occupation_code.into());
+    e.prior_level = Some(cert.level.into());
+    e.prior_cert_on = Some(cert.issued_on.into());
     e.applied_at = Some(applied);
     rename(c2, person.candidate_id, &person.name);
     c2.injected = true;
@@ -314,6 +346,33 @@ fn prior_after_application(
         &person.candidate_id,
     );
     true
+}
+
+/// A certificate number that cannot exist, made from a genuine one: the level digit
+/// of a standard number set to 6–9 (`S000042114537668146196`), or a letter O for a
+/// zero among its digits; a legacy number broken up by hyphens.
+fn malformed_number(genuine: &CertNo, rng: &mut ChaCha8Rng) -> String {
+    let mut b: Vec<u8> = genuine.as_str().bytes().collect();
+    match genuine {
+        CertNo::Standard(_) if rng.random_bool(0.6) => {
+            b[15] = b'6' + rng.random_range(0..4u8);
+        }
+        CertNo::Standard(_) => {
+            let zeros: Vec<usize> = (1..22).filter(|&i| b[i] == b'0').collect();
+            let i = if zeros.is_empty() {
+                rng.random_range(1..22)
+            } else {
+                zeros[rng.random_range(0..zeros.len())]
+            };
+            b[i] = b'O';
+        }
+        CertNo::Legacy(_) => {
+            let t = genuine.as_str();
+            let cut = t.len() / 2;
+            return format!("{}-{}", &t[..cut], &t[cut..]);
+        }
+    }
+    String::from_utf8(b).expect("ASCII")
 }
 
 /// Moves every row of a candidate's application to another identity.

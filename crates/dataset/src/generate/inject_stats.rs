@@ -8,6 +8,7 @@ use super::activity::score_batch;
 use super::draft::{BatchDraft, InstDraft};
 use super::exam::{ITEMS, PaperSpec, half_points};
 use super::state::Ctx;
+use super::util::SCORED;
 use domain::enums::{Duty, Subject};
 use domain::finding::FindingKind;
 use domain::ids::PersonId;
@@ -77,7 +78,7 @@ fn set_theory(b: &mut BatchDraft, ci: usize, responses: String, correct: u32) {
         a.responses = responses;
     }
     if let Some(s) = c.scores.iter_mut().find(|s| s.subject == Subject::Theory) {
-        s.score = Score::from_tenths(correct as i32 * 10);
+        s.score = Some(Score::from_tenths(correct as i32 * 10));
     }
 }
 
@@ -190,7 +191,7 @@ pub fn score_heaping(
     }
     let spec = theory_spec(ctx, b);
     for ci in present(b) {
-        let theory = b.cands[ci].scores[0].score.value();
+        let theory = b.cands[ci].scores[0].score.expect(SCORED).value();
         if whole || ((p.floor..64.0).contains(&theory) && theory < 60.0) {
             let target = rng.random_range(60..=63);
             let old = b.cands[ci]
@@ -208,9 +209,11 @@ pub fn score_heaping(
             .iter_mut()
             .filter(|s| s.subject != Subject::Theory)
         {
-            let v = s.score.value();
+            let v = s.score.expect(SCORED).value();
             if whole || (p.floor..60.0).contains(&v) {
-                s.score = Score::from_tenths(half_points(rng.random_range(60.0..63.6)));
+                s.score = Some(Score::from_tenths(half_points(
+                    rng.random_range(60.0..63.6),
+                )));
             }
         }
     }
@@ -241,7 +244,7 @@ pub fn low_spread(b: &mut BatchDraft, rng: &mut ChaCha8Rng, p: &LowSpread) -> bo
     for c in &mut b.cands {
         for s in c.scores.iter_mut().filter(|s| s.subject == Subject::Skill) {
             let v = centre + rng.random_range(-p.half_width..=p.half_width);
-            s.score = Score::from_tenths(half_points(v));
+            s.score = Some(Score::from_tenths(half_points(v)));
         }
     }
     true
@@ -278,7 +281,11 @@ pub fn low_baseline(d: &InstDraft, bi: usize, seed: u64) -> bool {
         others += 1;
         for c in o.cands.iter().filter(|c| !c.absent && !c.scores.is_empty()) {
             all += 1;
-            pass += usize::from(c.scores.iter().all(|s| s.score.tenths() >= 600));
+            pass += usize::from(
+                c.scores
+                    .iter()
+                    .all(|s| s.score.expect(SCORED).tenths() >= 600),
+            );
         }
     }
     others >= 3 && all > 0 && pass * 10 <= all * 6
@@ -304,7 +311,7 @@ pub fn pass_rate_outlier(
     score_batch(ctx, b, rng);
     let spec = theory_spec(ctx, b);
     for ci in 0..b.cands.len() {
-        let theory = b.cands[ci].scores[0].score.value();
+        let theory = b.cands[ci].scores[0].score.expect(SCORED).value();
         if theory < 60.0 {
             let target = rng.random_range(p.rescue.clone()).round() as u32;
             let old = b.cands[ci]
@@ -322,8 +329,10 @@ pub fn pass_rate_outlier(
             .iter_mut()
             .filter(|s| s.subject != Subject::Theory)
         {
-            if s.score.value() < 60.0 {
-                s.score = Score::from_tenths(half_points(rng.random_range(p.rescue.clone())));
+            if s.score.expect(SCORED).value() < 60.0 {
+                s.score = Some(Score::from_tenths(half_points(
+                    rng.random_range(p.rescue.clone()),
+                )));
             }
         }
     }
@@ -365,7 +374,7 @@ fn each_graded(
             let theta = c.theta;
             for s in c.scores.iter_mut().filter(|s| s.subject == Subject::Skill) {
                 if s.graded_by.as_ref() == Some(person) {
-                    f(&mut s.score, theta);
+                    f(s.score.as_mut().expect(SCORED), theta);
                     touched.push(c.enrollment.candidate_id);
                 }
             }
@@ -418,7 +427,7 @@ pub fn lenient_examiner(d: &mut InstDraft, rng: &mut ChaCha8Rng, p: &Lenient) ->
                 if take {
                     takeover.push((bi, ci));
                 }
-                if (mine || take) && s.score.tenths() < 600 {
+                if (mine || take) && s.score.expect(SCORED).tenths() < 600 {
                     fails += 1;
                 }
             }

@@ -221,6 +221,13 @@ fn generate_inner(
         sanctioned: false,
         reservoir: Vec::new(),
         inst_ids: Vec::new(),
+        calendar: domain::workdays::Calendar::embedded(),
+        record_working_days: domain::rulebook::Rulebook::names()
+            .into_iter()
+            .filter_map(|n| domain::rulebook::Rulebook::builtin(n).ok())
+            .filter_map(|b| b.policy.supervision_record.map(|d| d.working_days))
+            .max()
+            .unwrap_or(0),
     };
     let mut rng = util::sub_rng(seed, "skeleton", 0);
     let profiles = institution::skeleton(&ctx, config.scale.max(1), &mut rng);

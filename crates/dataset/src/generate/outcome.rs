@@ -4,6 +4,7 @@
 
 use super::draft::{BatchDraft, CandDraft, InstDraft};
 use super::state::Ctx;
+use super::util::SCORED;
 use super::util::{days, office_time};
 use chrono::Datelike;
 use domain::enums::{CertStatus, Outcome};
@@ -64,7 +65,11 @@ pub fn phantom_cert_number(ctx: &Ctx, inst: &InstDraft, year: i32, level: Level,
 pub fn implied_outcome(c: &CandDraft) -> Outcome {
     if c.absent || c.scores.is_empty() {
         Outcome::Absent
-    } else if c.scores.iter().all(|s| s.score.tenths() >= PASS) {
+    } else if c
+        .scores
+        .iter()
+        .all(|s| s.score.expect(SCORED).tenths() >= PASS)
+    {
         Outcome::Pass
     } else {
         Outcome::Fail

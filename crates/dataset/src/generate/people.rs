@@ -11,7 +11,10 @@ use super::state::Ctx;
 use super::util::{days, pick, weighted, years_between};
 use domain::enums::{CertStatus, Education};
 use domain::model::{Certificate, Enrollment, Text};
-use domain::{CertNo, CreditCode, Date, DateTime, IdNumber, Level, OccupationCode, RegionCode};
+use domain::{
+    CertNo, CreditCode, Date, DateTime, Declared, IdNumber, Level, OccupationCode, RegionCode,
+    WorkYears,
+};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashSet, VecDeque};
@@ -170,13 +173,14 @@ fn draw_education(rng: &mut ChaCha8Rng) -> Education {
 
 /// Whether the declared fields of an application meet the national 申报条件 of its
 /// level (screening.md item 1). The generator keeps honest applications inside it.
+/// Work years count by their whole part: 4.9 years are not 满5年.
 pub fn meets_requirements(e: &Enrollment, level: Level) -> bool {
-    let years = e.work_years.unwrap_or(0);
-    let edu = e.education;
-    let related = e.major_related.unwrap_or(false);
+    let years = e.work_years().map_or(0, WorkYears::whole);
+    let edu = e.education();
+    let related = e.major_related().unwrap_or(false);
     let has_prior = e.prior_cert_no.is_some()
-        && e.prior_level.map(|l| l.number()) == Some(level.number() + 1)
-        && e.prior_occupation_code.is_some();
+        && e.prior_level().map(|l| l.number()) == Some(level.number() + 1)
+        && e.prior_occupation().is_some();
     match level.number() {
         5 => years >= 1,
         4 => {
@@ -196,6 +200,24 @@ pub fn meets_requirements(e: &Enrollment, level: Level) -> bool {
         }
         _ => has_prior && years >= 4,
     }
+}
+
+/// Work years as an application declares them: whole years, or (a third of the
+/// time, as application forms and HR exports do) with one decimal above them, which
+/// never changes the whole part that 申报条件 compares.
+pub fn declared_years(rng: &mut ChaCha8Rng, whole: u8) -> Declared<WorkYears> {
+    if rng.random_bool(1.0 / 3.0) {
+        years_with_tenths(whole, rng.random_range(1..=9))
+    } else {
+        WorkYears::from(whole).into()
+    }
+}
+
+/// `whole.tenths` years, e.g. 4.9.
+pub fn years_with_tenths(whole: u8, tenths: u8) -> Declared<WorkYears> {
+    WorkYears::parse(&format!("{whole}.{tenths}"))
+        .expect("a decimal of years")
+        .into()
 }
 
 /// Share of women among candidates of an occupation.
@@ -308,7 +330,7 @@ pub fn new_enrollment(
         batch_id: batch_id.clone(),
         candidate_id: IdNumber::parse("11010519491231002X").expect("placeholder"),
         name: Text::default(),
-        employer_credit_code,
+        employer_credit_code: employer_credit_code.map(Into::into),
         employer_name,
         education: None,
         major_related: None,
@@ -330,13 +352,13 @@ pub fn new_enrollment(
     {
         e.candidate_id = p.id;
         e.name = p.name.clone();
-        e.education = p.education;
-        e.major_related = p.major_related;
-        e.work_years = Some(grown_years(&p, start));
-        e.prior_cert_no = Some(p.cert_no.clone());
-        e.prior_occupation_code = Some(p.occupation);
-        e.prior_level = Some(p.level);
-        e.prior_cert_on = Some(p.issued_on);
+        e.education = p.education.map(Into::into);
+        e.major_related = p.major_related.map(Into::into);
+        e.work_years = Some(declared_years(rng, grown_years(&p, start)));
+        e.prior_cert_no = Some(p.cert_no.clone().into());
+        e.prior_occupation_code = Some(p.occupation.into());
+        e.prior_level = Some(p.level.into());
+        e.prior_cert_on = Some(p.issued_on.into());
         return e;
     }
     let (age_lo, age_hi) = match level {
@@ -380,9 +402,9 @@ pub fn new_enrollment(
     );
     e.candidate_id = id;
     e.name = name.as_str().into();
-    e.education = Some(edu);
-    e.major_related = Some(related);
-    e.work_years = Some(years);
+    e.education = Some(edu.into());
+    e.major_related = Some(related.into());
+    e.work_years = Some(declared_years(rng, years));
     if matches!(path, Path::Cert | Path::CertSenior | Path::CertCollege) {
         let prior_level = cap.level.lower().expect("levels 4..1 have a lower level");
         let mates = group_mates(&cap.occupation);
@@ -393,10 +415,10 @@ pub fn new_enrollment(
         };
         let latest = days(ctx.window_from, -1).min(days(applied_day, -365));
         let cert = history_cert(ctx, inst, rng, id, &name, occupation, prior_level, latest);
-        e.prior_cert_no = Some(cert.cert_no.clone());
-        e.prior_occupation_code = Some(occupation);
-        e.prior_level = Some(prior_level);
-        e.prior_cert_on = Some(cert.issued_on);
+        e.prior_cert_no = Some(cert.cert_no.clone().into());
+        e.prior_occupation_code = Some(occupation.into());
+        e.prior_level = Some(prior_level.into());
+        e.prior_cert_on = Some(cert.issued_on.into());
         inst.history_certs.push(cert);
     }
     debug_assert!(meets_requirements(&e, cap.level), "{e:?}");

@@ -37,6 +37,22 @@ pub struct Ctx {
     pub reservoir: Vec<(CertNo, InstitutionId)>,
     /// Every registered institution id, in generation order.
     pub inst_ids: Vec<InstitutionId>,
+    /// The statutory working-day calendar (built in).
+    pub calendar: domain::workdays::Calendar,
+    /// The longest deadline for the supervision record any rulebook sets, in
+    /// working days after the activity (青海 第十七条: 2): a missing record is only
+    /// injected where it is overdue under every rulebook.
+    pub record_working_days: u32,
+}
+
+impl Ctx {
+    /// Whether a missing supervision record of an activity ending on `end` is
+    /// overdue on the as-of date under every builtin rulebook.
+    pub fn record_overdue(&self, end: Date) -> bool {
+        self.calendar
+            .add(end, self.record_working_days)
+            .is_ok_and(|due| due.date < self.as_of)
+    }
 }
 
 impl Ctx {

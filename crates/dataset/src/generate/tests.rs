@@ -251,7 +251,7 @@ fn screen(t: &Tables) -> BTreeSet<Finding> {
         let mut bad = 0;
         for e in &list {
             let ok = people::meets_requirements(e, b.level)
-                && e.prior_occupation_code
+                && e.prior_occupation()
                     .is_none_or(|o| o.group() == b.occupation_code.group());
             if !ok {
                 bad += 1;
@@ -261,7 +261,14 @@ fn screen(t: &Tables) -> BTreeSet<Finding> {
                 );
             }
             let es = subject(iid, Some(bid), Some(&e.candidate_id), None, None);
-            if let Some(no) = &e.prior_cert_no {
+            let malformed = e.malformed();
+            if malformed.iter().any(|m| m.column.starts_with("prior_")) {
+                add(FindingKind::PriorCertMalformed, es.clone());
+            }
+            if malformed.iter().any(|m| !m.column.starts_with("prior_")) {
+                add(FindingKind::DeclaredMalformed, es.clone());
+            }
+            if let Some(no) = e.prior_cert() {
                 match certs_by_no.get(no.as_str()) {
                     None => add(FindingKind::PriorCertNotFound, es.clone()),
                     Some(cs) => match cs.iter().find(|c| c.candidate_id == e.candidate_id) {
@@ -276,10 +283,10 @@ fn screen(t: &Tables) -> BTreeSet<Finding> {
             if let Some(i) = inst.get(iid)
                 && i.kind == InstitutionKind::Employer
             {
-                let staff_ok = e.employer_credit_code == Some(i.credit_code)
+                let staff_ok = e.employer_code() == Some(&i.credit_code)
                     || t.affiliates.iter().any(|a| {
                         a.institution_id == i.institution_id
-                            && Some(a.credit_code) == e.employer_credit_code
+                            && Some(&a.credit_code) == e.employer_code()
                             && a.valid_from.is_none_or(|f| f <= date)
                             && a.valid_to.is_none_or(|x| x >= b.end_at.date())
                     });
@@ -288,14 +295,15 @@ fn screen(t: &Tables) -> BTreeSet<Finding> {
                 }
             }
             if let Some(sc) = scores.get(&(bid, e.candidate_id)) {
-                if sc.iter().any(|x| !x.score.in_range()) {
+                let points: Vec<domain::Score> = sc.iter().filter_map(|x| x.score).collect();
+                if points.iter().any(|x| !x.in_range()) {
                     add(FindingKind::ScoreOutOfRange, es.clone());
                 }
                 match results.get(&(bid, e.candidate_id)) {
-                    Some(Outcome::Pass) if sc.iter().any(|x| x.score.tenths() < 600) => {
+                    Some(Outcome::Pass) if points.iter().any(|x| x.tenths() < 600) => {
                         add(FindingKind::ResultContradictsScores, es.clone())
                     }
-                    Some(Outcome::Fail) if sc.iter().all(|x| x.score.tenths() >= 600) => {
+                    Some(Outcome::Fail) if points.iter().all(|x| x.tenths() >= 600) => {
                         add(FindingKind::ResultContradictsScores, es.clone())
                     }
                     _ => {}
@@ -727,8 +735,14 @@ fn honest_prior_certificates_exist_and_predate_applications() {
         .map(|b| (b.batch_id.as_str(), b.level.number()))
         .collect();
     let mut cited = 0;
+    let mut decimals = 0;
     for e in &t.enrollments {
+        // Honest declarations are well-formed; a third of the work years carry a
+        // decimal as real forms do, never changing the whole years 申报条件 needs.
+        assert!(e.malformed().is_empty(), "{e:?}");
+        decimals += usize::from(e.work_years().is_some_and(|y| y.as_str().contains('.')));
         if let Some(no) = &e.prior_cert_no {
+            let no = no.get().expect("well-formed");
             let c = by_no[no.as_str()];
             assert_eq!(c.candidate_id, e.candidate_id);
             assert!(c.issued_on < e.applied_at.unwrap().date());
@@ -739,6 +753,11 @@ fn honest_prior_certificates_exist_and_predate_applications() {
         }
     }
     assert!(cited > 500, "{cited}");
+    assert!(
+        decimals * 5 > t.enrollments.len(),
+        "{decimals} of {}",
+        t.enrollments.len()
+    );
 }
 
 #[test]

@@ -109,3 +109,7 @@ pub fn office_time(rng: &mut ChaCha8Rng, d: Date) -> DateTime {
     let minutes = rng.random_range(0..540u32);
     at(d, 8 + (30 + minutes) / 60, (30 + minutes) % 60)
 }
+
+/// The generator scores every row it writes (absence is a candidate without score
+/// rows), so a score row's value is always present.
+pub const SCORED: &str = "the generator scores every row it writes";

@@ -16,6 +16,7 @@ use super::outcome::{derive_results, issue_certs};
 use super::people::PoolEntry;
 use super::state::Ctx;
 use super::util::pick;
+use domain::WorkYears;
 use domain::enums::InstitutionKind;
 use domain::finding::FindingKind;
 use domain::ids::InstitutionId;
@@ -68,6 +69,8 @@ pub const ENROLLMENT_KINDS: &[FindingKind] = &[
     FindingKind::PriorCertNotFound,
     FindingKind::PriorCertOtherPerson,
     FindingKind::PriorCertAfterApplication,
+    FindingKind::PriorCertMalformed,
+    FindingKind::DeclaredMalformed,
     FindingKind::Impersonation,
 ];
 
@@ -170,7 +173,7 @@ pub fn run_institution(
             if clean(d, bi) && rng.random_bool(rate.min(1.0)) {
                 for _ in 0..6 {
                     let k = *pick(rng, &batch_kinds);
-                    if feasible(ctx.seed, &stats, d, bi, k) {
+                    if feasible(ctx, &stats, d, bi, k) {
                         d.batches[bi].planned = Some(k);
                         break;
                     }
@@ -180,10 +183,7 @@ pub fn run_institution(
         for k in forced.due(p.index, BATCH_KINDS) {
             let mut order: Vec<usize> = (0..d.batches.len()).filter(|&bi| clean(d, bi)).collect();
             order.shuffle(rng);
-            if let Some(&bi) = order
-                .iter()
-                .find(|&&bi| feasible(ctx.seed, &stats, d, bi, k))
-            {
+            if let Some(&bi) = order.iter().find(|&&bi| feasible(ctx, &stats, d, bi, k)) {
                 d.batches[bi].planned = Some(k);
                 forced.done(k);
             }
@@ -578,9 +578,9 @@ pub fn finish_chunk(
                     ctx.pool.add(PoolEntry {
                         id: c.enrollment.candidate_id,
                         name: c.enrollment.name.clone(),
-                        education: c.enrollment.education,
-                        major_related: c.enrollment.major_related,
-                        work_years: c.enrollment.work_years.unwrap_or(1),
+                        education: c.enrollment.education(),
+                        major_related: c.enrollment.major_related(),
+                        work_years: c.enrollment.work_years().map_or(1, WorkYears::whole),
                         work_years_on: b.batch.start_at.date(),
                         cert_no: cert.cert_no.clone(),
                         occupation: cert.occupation_code,

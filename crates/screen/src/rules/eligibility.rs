@@ -3,10 +3,11 @@
 use crate::context::{BatchView, Ctx};
 use crate::engine::Rule;
 use crate::finding::{Hit, batch_subject, enrollment_subject, occ_level};
+use domain::declared::Declarable;
 use domain::enums::Education;
 use domain::finding::FindingKind as K;
-use domain::model::{Enrollment, Table};
-use domain::{Date, Level, OccupationCode};
+use domain::model::{Enrollment, MalformedField, Table};
+use domain::{Date, Declared, Level, OccupationCode};
 use serde_json::json;
 
 pub const RULES: &[Rule] = &[
@@ -27,6 +28,13 @@ pub const RULES: &[Rule] = &[
         needs: &[Table::Batches, Table::Enrollments, Table::Certificates],
         regulation: "评价机构违纪违规认定处理指引 第10项：为参评人员或协助参评人员伪造申报资料或证件，或纵容参评人员违规报名。湖北省处理工作规程 第七条(一)：通过虚假承诺、提供虚假材料以及其他非正当手段取得参加评价资格的。",
         run: prior_certificate,
+    },
+    Rule {
+        id: "eligibility.declared",
+        kinds: &[K::PriorCertMalformed, K::DeclaredMalformed],
+        needs: &[Table::Batches, Table::Enrollments],
+        regulation: "评价机构违纪违规认定处理指引 第10项：为参评人员或协助参评人员伪造申报资料或证件。第1项：申报材料缺失：学历证书、工作年限、前一等级证书等申报佐证材料缺失。",
+        run: declared,
     },
     Rule {
         id: "eligibility.barred",
@@ -105,12 +113,15 @@ pub fn requirement_text(level: Level) -> &'static str {
 }
 
 /// Whether the prior certificate the application declares counts for `level` of
-/// `occupation`: exactly one level below and in the same `D-DD-DD` group.
+/// `occupation`: exactly one level below and in the same `D-DD-DD` group. A cited
+/// number that is malformed still makes the claim (its forgery is item 10's
+/// [`declared`] finding, as a well-formed number that does not exist is
+/// [`prior_certificate`]'s); a malformed level or occupation makes none.
 pub fn has_qualifying_prior(e: &Enrollment, occupation: &OccupationCode, level: Level) -> bool {
     e.prior_cert_no.is_some()
-        && e.prior_level.is_some()
-        && e.prior_level == level.lower()
-        && e.prior_occupation_code
+        && e.prior_level().is_some()
+        && e.prior_level() == level.lower()
+        && e.prior_occupation()
             .is_some_and(|p| p.group() == occupation.group())
 }
 
@@ -122,10 +133,13 @@ pub fn has_qualifying_prior(e: &Enrollment, occupation: &OccupationCode, level: 
 /// diploma with a level-4 certificate and ≥2 years. Level 2: level-3 certificate and
 /// ≥4 years (≥3 with a senior-technical diploma). Level 1: level-2 certificate and ≥4
 /// years. The prior certificate must be exactly one level below, same group.
+///
+/// Work years are compared exactly as declared ([`domain::WorkYears::at_least`]): 4.9 years
+/// do not satisfy 满5年. A malformed declared value counts as not declared.
 pub fn meets_requirements(e: &Enrollment, occupation: &OccupationCode, level: Level) -> bool {
-    let years = e.work_years.unwrap_or(0);
-    let edu = e.education;
-    let related = e.major_related.unwrap_or(false);
+    let years = |n: u8| e.work_years().is_some_and(|y| y.at_least(n));
+    let edu = e.education();
+    let related = e.major_related().unwrap_or(false);
     let prior = has_qualifying_prior(e, occupation, level);
     // The diplomas are read literally as the education codes of dataset.md:
     // "technical-school" = `technical_school`, "senior-technical" =
@@ -134,16 +148,26 @@ pub fn meets_requirements(e: &Enrollment, occupation: &OccupationCode, level: Le
     let senior = edu == Some(Education::SeniorTechnical);
     let college = edu == Some(Education::College);
     match level.number() {
-        5 => years >= 1,
-        4 => (prior && years >= 4) || years >= 6 || (technical && related),
-        3 => prior && (years >= 5 || senior || (college && years >= 2)),
-        2 => (prior && years >= 4) || (prior && senior && years >= 3),
-        _ => prior && years >= 4,
+        5 => years(1),
+        4 => (prior && years(4)) || years(6) || (technical && related),
+        3 => prior && (years(5) || senior || (college && years(2))),
+        2 => (prior && years(4)) || (prior && senior && years(3)),
+        _ => prior && years(4),
+    }
+}
+
+/// A declared value for a message: as declared, `未填` when absent, or the text
+/// with `（无法识别）` when malformed.
+fn shown<T: Declarable>(v: &Option<Declared<T>>) -> String {
+    match v {
+        None => "未填".into(),
+        Some(d) if d.get().is_some() => d.text().into_owned(),
+        Some(d) => format!("“{}”（无法识别）", d.text()),
     }
 }
 
 fn facts(e: &Enrollment, occupation: &OccupationCode, level: Level) -> String {
-    let prior = match (&e.prior_cert_no, e.prior_level, e.prior_occupation_code) {
+    let prior = match (&e.prior_cert_no, e.prior_level(), e.prior_occupation()) {
         (Some(_), Some(l), Some(o)) => {
             let mut s = format!("前一等级证书 {}", occ_level(&o, l));
             if Some(l) != level.lower() {
@@ -156,12 +180,15 @@ fn facts(e: &Enrollment, occupation: &OccupationCode, level: Level) -> String {
         (Some(_), _, _) => "前一等级证书信息不全".into(),
         _ => "无前一等级证书".into(),
     };
-    format!(
-        "相关工作年限 {} 年，学历 {}，{}",
-        e.work_years.map_or("未填".to_string(), |y| y.to_string()),
-        e.education.map_or("未填", |d| d.zh()),
-        prior
-    )
+    let years = match &e.work_years {
+        Some(y) if y.get().is_some() => format!("{} 年", y.text()),
+        other => shown(other),
+    };
+    let education = match e.education() {
+        Some(d) => d.zh().to_string(),
+        None => shown(&e.education),
+    };
+    format!("相关工作年限 {years}，学历 {education}，{prior}")
 }
 
 /// 申报条件不符 (item 1) per application, and 纵容批量违规报名 (item 10) for a batch
@@ -193,12 +220,12 @@ pub fn requirements(ctx: &Ctx) -> Vec<Hit> {
                 json!({
                     "occupation_code": b.occupation_code.to_string(),
                     "level": b.level.number(),
-                    "work_years": e.work_years,
-                    "education": e.education.map(|x| x.code()),
-                    "major_related": e.major_related,
-                    "prior_cert_no": e.prior_cert_no.as_ref().map(|c| c.to_string()),
-                    "prior_occupation_code": e.prior_occupation_code.map(|c| c.to_string()),
-                    "prior_level": e.prior_level.map(|l| l.number()),
+                    "work_years": e.work_years.as_ref().map(|y| y.text()),
+                    "education": e.education.as_ref().map(|x| x.text()),
+                    "major_related": e.major_related(),
+                    "prior_cert_no": e.prior_cert_no.as_ref().map(|c| c.text()),
+                    "prior_occupation_code": e.prior_occupation_code.as_ref().map(|c| c.text()),
+                    "prior_level": e.prior_level.as_ref().map(|l| l.text()),
                 }),
             ));
         }
@@ -241,7 +268,8 @@ pub fn prior_certificate(ctx: &Ctx) -> Vec<Hit> {
         let b = v.batch;
         let mut out = Vec::new();
         for e in &v.enrollments {
-            let Some(no) = &e.prior_cert_no else { continue };
+            // A malformed number is the [`declared`] rule's.
+            let Some(no) = e.prior_cert() else { continue };
             let subject = || enrollment_subject(b, &e.candidate_id);
             let who = e.candidate_id.masked();
             let certs: Vec<_> = ctx.ds.certificates_numbered(no).collect();
@@ -294,4 +322,77 @@ pub fn prior_certificate(ctx: &Ctx) -> Vec<Hit> {
         }
         out
     })
+}
+
+/// Malformed declared values (dataset.md, “Declared values”): kept as written and
+/// reported with the reason, one finding per application and kind.
+///
+/// A prior-level certificate that cannot exist — its number malformed (e.g. level
+/// digit 8), or its declared occupation, level or date — is 伪造申报资料 (item 10):
+/// 指引第10项：“为参评人员或协助参评人员伪造申报资料或证件……”. Any other declared value
+/// that cannot be read (学历, 专业相关, 相关工作年限, 工作单位信用代码) leaves the
+/// application without that supporting fact (item 1): 指引第1项：“申报材料缺失：学历证书、
+/// 工作年限、前一等级证书等申报佐证材料缺失。”
+pub fn declared(ctx: &Ctx) -> Vec<Hit> {
+    ctx.per_batch(|v: &BatchView| {
+        let b = v.batch;
+        let mut out = Vec::new();
+        for e in &v.enrollments {
+            let bad = e.malformed();
+            if bad.is_empty() {
+                continue;
+            }
+            let (prior, other): (Vec<MalformedField>, Vec<MalformedField>) =
+                bad.iter().partition(|m| m.column.starts_with("prior_"));
+            for (kind, fields) in [
+                (K::PriorCertMalformed, prior),
+                (K::DeclaredMalformed, other),
+            ] {
+                if fields.is_empty() {
+                    continue;
+                }
+                let text: Vec<String> = fields
+                    .iter()
+                    .map(|m| format!("{}{}", column_zh(m.column), m.malformed.reason()))
+                    .collect();
+                let what = if kind == K::PriorCertMalformed {
+                    "申报所附前一等级证书不可能存在"
+                } else {
+                    "申报信息无法识别"
+                };
+                out.push(Hit::new(
+                    kind,
+                    enrollment_subject(b, &e.candidate_id),
+                    format!(
+                        "批次 {} 考生 {} {}：{}",
+                        b.batch_id,
+                        e.candidate_id.masked(),
+                        what,
+                        text.join("；")
+                    ),
+                    json!({"fields": fields.iter().map(|m| json!({
+                        "column": m.column,
+                        "value": m.malformed.text(),
+                        "reason": m.malformed.reason(),
+                    })).collect::<Vec<_>>()}),
+                ));
+            }
+        }
+        out
+    })
+}
+
+/// The Chinese header of a declared enrollment column (dataset.md).
+fn column_zh(column: &str) -> &'static str {
+    match column {
+        "employer_credit_code" => "工作单位信用代码",
+        "education" => "学历",
+        "major_related" => "专业相关",
+        "work_years" => "相关工作年限",
+        "prior_cert_no" => "原证书编号",
+        "prior_occupation_code" => "原证书职业",
+        "prior_level" => "原证书等级",
+        "prior_cert_on" => "原证书日期",
+        _ => "申报信息",
+    }
 }

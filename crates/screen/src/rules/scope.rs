@@ -215,13 +215,16 @@ pub fn employer_staff(ctx: &Ctx) -> Vec<Hit> {
         let affiliates = ctx.ix.affiliates.get(&b.institution_id);
         let mut out = Vec::new();
         for e in &v.enrollments {
+            // A malformed declared code matches no one (and is reported by the
+            // `eligibility.declared` rule as well).
             let (code, text) = match &e.employer_credit_code {
-                Some(c) if *c == inst.credit_code => continue,
-                Some(c) => {
+                Some(d) if d.get() == Some(&inst.credit_code) => continue,
+                Some(d) => {
+                    let c = d.text();
                     let rel: Vec<_> = affiliates
                         .into_iter()
                         .flatten()
-                        .filter(|a| a.credit_code == *c)
+                        .filter(|a| d.get() == Some(&a.credit_code))
                         .collect();
                     if rel.iter().any(|a| {
                         a.valid_from.is_none_or(|f| f <= on) && a.valid_to.is_none_or(|t| t >= on)
@@ -267,7 +270,7 @@ pub fn employer_staff(ctx: &Ctx) -> Vec<Hit> {
                     text
                 ),
                 json!({"reason": code,
-                       "employer_credit_code": e.employer_credit_code.map(|c| c.to_string()),
+                       "employer_credit_code": e.employer_credit_code.as_ref().map(|c| c.text()),
                        "institution_credit_code": inst.credit_code.to_string(),
                        "start_on": on.to_string()}),
             ));

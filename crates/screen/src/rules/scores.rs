@@ -1,12 +1,12 @@
 //! 阅卷评分、成绩汇总、成绩录入: guide item 4. One finding per application per rule.
 
-use crate::context::{BatchView, Ctx};
+use crate::context::{BatchView, Ctx, Scored};
 use crate::engine::Rule;
 use crate::finding::{Hit, enrollment_subject, orphan_subject};
 use domain::enums::{Duty, Outcome, Subject};
 use domain::finding::FindingKind as K;
 use domain::ids::{BatchId, PersonId};
-use domain::model::{ScoreRow, Table};
+use domain::model::Table;
 use domain::{IdNumber, Score};
 use serde_json::json;
 
@@ -51,7 +51,7 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-fn score_list(scores: &[&ScoreRow]) -> String {
+fn score_list(scores: &[Scored]) -> String {
     scores
         .iter()
         .map(|s| format!("{} {}", s.subject.zh(), s.score))
@@ -59,7 +59,7 @@ fn score_list(scores: &[&ScoreRow]) -> String {
         .join("，")
 }
 
-fn scores_json(scores: &[&ScoreRow]) -> serde_json::Value {
+fn scores_json(scores: &[Scored]) -> serde_json::Value {
     json!(
         scores
             .iter()
@@ -86,7 +86,7 @@ pub fn result_consistency(ctx: &Ctx) -> Vec<Hit> {
             let Some(r) = v.result_of(&e.candidate_id) else {
                 continue;
             };
-            let scores: Vec<&ScoreRow> = v
+            let scores: Vec<Scored> = v
                 .scores_of(&e.candidate_id)
                 .iter()
                 .copied()
@@ -138,7 +138,7 @@ pub fn range(ctx: &Ctx) -> Vec<Hit> {
         let b = v.batch;
         let mut out = Vec::new();
         for e in &v.enrollments {
-            let bad: Vec<&ScoreRow> = v
+            let bad: Vec<Scored> = v
                 .scores_of(&e.candidate_id)
                 .iter()
                 .copied()
@@ -178,7 +178,7 @@ pub fn graders(ctx: &Ctx) -> Vec<Hit> {
         assigned.sort();
         let mut out = Vec::new();
         for e in &v.enrollments {
-            let bad: Vec<&ScoreRow> = v
+            let bad: Vec<Scored> = v
                 .scores_of(&e.candidate_id)
                 .iter()
                 .copied()
@@ -237,7 +237,7 @@ pub fn enrollment(ctx: &Ctx) -> Vec<Hit> {
         ghosts
             .into_iter()
             .map(|(c, _)| {
-                let scores: Vec<&ScoreRow> = v.scores_of(&c).to_vec();
+                let scores: Vec<Scored> = v.scores_of(&c).to_vec();
                 Hit::new(
                     K::ScoreWithoutEnrollment,
                     enrollment_subject(b, &c),

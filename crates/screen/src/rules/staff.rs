@@ -3,7 +3,7 @@
 use crate::context::{BatchView, Ctx};
 use crate::engine::Rule;
 use crate::finding::{Hit, batch_subject, occ_level, staff_subject};
-use chrono::Duration;
+use domain::Date;
 use domain::enums::{Duty, PersonRole, Subject};
 use domain::finding::FindingKind as K;
 use domain::ids::PersonId;
@@ -353,7 +353,14 @@ pub fn ratios(ctx: &Ctx) -> Vec<Hit> {
 /// 未委派内部督导员或督导记录缺失 (item 4): no internal supervisor, one who is not a
 /// registered internal supervisor of the institution valid over the activity (when
 /// the personnel register is present), or no supervision record once the activity
-/// is over (plus the rulebook's grace days, e.g. Qinghai's 2 working days).
+/// is due: when the activity is over, or where the rulebook's document sets a
+/// deadline, that many working days after it by the statutory calendar.
+///
+/// 青海 第十七条：“质量督导员应在日常督导工作结束后2个工作日向委派机构提交督导情况
+/// 记录表”: an activity ending 2025-09-30 (before the National Day holiday of
+/// 10-01..10-08) has its record due 2025-10-10, and only a record still missing when
+/// the data's date is past that day is a finding. No other document sets a
+/// deadline (the national default: due the day the activity ends).
 ///
 /// 指引第4项：“2.未委派内部督导员，或使用未经备案的内部督导员；虽委派内部督导员但内部督导
 /// 记录缺失。”
@@ -400,9 +407,17 @@ pub fn supervision(ctx: &Ctx) -> Vec<Hit> {
                     ));
                 }
             }
-            let grace = ctx.rulebook.policy.supervision_record_grace_days;
-            let due = b.end_at.date() + Duration::days(i64::from(grace));
-            (b.supervision_record_at.is_none() && due <= ctx.as_of).then(|| {
+            let end = b.end_at.date();
+            let due = match &ctx.rulebook.policy.supervision_record {
+                // Refused only past 9999-12-31: then it is never due.
+                Some(d) => ctx
+                    .calendar
+                    .add(end, d.working_days)
+                    .map_or(Date::MAX, |r| r.date),
+                None => end,
+            };
+            // Overdue once the data's date is past the due day.
+            (b.supervision_record_at.is_none() && due < ctx.as_of).then(|| {
                 Hit::new(
                     K::NoSupervisionRecord,
                     batch_subject(b),
@@ -413,7 +428,7 @@ pub fn supervision(ctx: &Ctx) -> Vec<Hit> {
                         pid
                     ),
                     json!({"internal_supervisor_id": pid.to_string(),
-                           "end_on": b.end_at.date().to_string()}),
+                           "end_on": end.to_string(), "due_on": due.to_string()}),
                 )
             })
         })

@@ -148,7 +148,7 @@ pub async fn detail(
         .and_then(|n| domain::rulebook::Rulebook::builtin(&n).ok())
         .unwrap_or_else(domain::rulebook::Rulebook::national);
     let rule_text = kind
-        .and_then(|k| book.entry(k).text.clone())
+        .map(|k| book.entry(k).source.display_zh())
         .unwrap_or_default();
     let regulation = kind
         .and_then(|k| {

@@ -324,8 +324,11 @@ pub async fn set_regions(
 pub struct RulebookPage {
     pub chrome: Chrome,
     pub title: String,
-    pub names: Vec<String>,
+    /// (name, Chinese title) of every rulebook.
+    pub names: Vec<(String, String)>,
     pub current: String,
+    /// The rulebook's parameters: (what, basis, sentence or reason).
+    pub notes: Vec<(String, String, String)>,
     pub table: TableView,
 }
 
@@ -348,12 +351,12 @@ pub async fn rulebook(
         .map_err(|e| Error::BadRequest(format!("规则手册“{name}”不存在：{e}")))?;
     let grid = Grid {
         columns: vec![
-            "rule_id",
             "rule",
             "item",
             "severity",
             "disposition",
             "basis",
+            "source_kind",
             "text",
         ],
         rows: book
@@ -361,33 +364,67 @@ pub async fn rulebook(
             .map(|e| {
                 vec![
                     Some(e.kind.id().to_string()),
-                    Some(e.kind.id().to_string()),
                     Some(e.item.to_string()),
                     Some(e.severity.code().to_string()),
                     Some(e.disposition.code().to_string()),
                     Some(e.basis.clone()),
-                    e.text.clone(),
+                    Some(source_kind(&e.source).to_string()),
+                    Some(source_text(&e.source)),
                 ]
             })
             .collect(),
         total: 0,
     };
+    let notes: Vec<(String, String, String)> = book
+        .parameters()
+        .into_iter()
+        .map(|p| {
+            let basis = match p.basis.as_str() {
+                "" => source_kind(&p.source).to_string(),
+                b => format!("{}：{b}", source_kind(&p.source)),
+            };
+            (p.what, basis, source_text(&p.source))
+        })
+        .collect();
     render(&RulebookPage {
         chrome: Chrome::new(&caller, "规则手册", "/system/rulebook"),
         title: book.title.clone(),
-        names: Rulebook::names().into_iter().map(String::from).collect(),
+        names: Rulebook::names()
+            .into_iter()
+            .map(|n| {
+                let title = Rulebook::builtin(n).map_or_else(|_| n.to_string(), |b| b.title);
+                (n.to_string(), title)
+            })
+            .collect(),
         current: name,
+        notes,
         table: TableView::of(
             &grid,
             &[],
             &[
-                ("rule_id", "规则编号"),
-                ("rule", "规则名称"),
                 ("basis", "法律依据"),
-                ("text", "条文"),
+                ("source_kind", "依据性质"),
+                ("text", "条文原文或默认理由"),
             ],
         ),
     })
+}
+
+/// 文件条文 or 平台默认, for the rulebook page.
+fn source_kind(source: &domain::rulebook::Source) -> &'static str {
+    if source.is_platform_default() {
+        "平台默认"
+    } else {
+        "文件条文"
+    }
+}
+
+/// The quotation, or the reason of a platform default.
+fn source_text(source: &domain::rulebook::Source) -> String {
+    match source {
+        domain::rulebook::Source::Quote(q) => format!("「{q}」"),
+        domain::rulebook::Source::PlatformDefault(why) => format!("文件未规定：{why}"),
+    }
 }
 
 /// `GET /system/log`: the operation log of the caller's jurisdiction (the
