@@ -43,6 +43,11 @@ pub async fn asset(Path(path): Path<String>) -> Response {
     }
 }
 
+/// `GET /favicon.ico` (browsers ask for it at the root).
+pub async fn favicon() -> Response {
+    asset(Path("favicon.ico".to_string())).await
+}
+
 /// Whether a province map is embedded for this two-digit prefix.
 pub fn has_map(province_prefix: &str) -> bool {
     Assets::get(&format!("geo/{province_prefix}.json")).is_some()

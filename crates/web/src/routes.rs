@@ -97,6 +97,7 @@ routes! {
     get "/login" None, Login => auth::login_page;
     post "/login" None, Login => auth::login;
     get "/assets/{*path}" None, Login => crate::assets::asset;
+    get "/favicon.ico" None, Login => crate::assets::favicon;
     post "/logout" Some(Browse), Form => auth::logout;
     get "/account/password" Some(OwnAccount), Form => auth::password_page;
     post "/account/password" Some(OwnAccount), Form => auth::change_password;

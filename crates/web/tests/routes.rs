@@ -45,6 +45,7 @@ const EXPECTED: &[(&str, &str, &[Role])] = &[
     ("get", "/login", PUBLIC),
     ("post", "/login", PUBLIC),
     ("get", "/assets/{*path}", PUBLIC),
+    ("get", "/favicon.ico", PUBLIC),
     ("post", "/logout", ALL),
     ("get", "/account/password", ALL),
     ("post", "/account/password", ALL),
