@@ -1,5 +1,6 @@
 //! The one error type of the dataset crate.
 
+use crate::limits::{Limit, format_bytes, format_count};
 use domain::model::Table;
 use std::path::PathBuf;
 
@@ -16,7 +17,8 @@ pub struct LocatedError {
     pub table: Table,
     /// Row number as a spreadsheet shows it (header = 1); 0 when the whole table is at fault.
     pub row: usize,
-    /// The column's spec name (English), or empty when the whole table is at fault.
+    /// The column's spec name (English); empty when the whole table is at fault or
+    /// the cell lies in a column the header does not name.
     pub column: String,
     /// The column's letter (A, B, …, AA) in the source, if the column exists.
     pub column_letter: Option<String>,
@@ -32,11 +34,11 @@ impl std::fmt::Display for LocatedError {
         if self.row > 0 {
             write!(f, " row {}", self.row)?;
         }
-        if !self.column.is_empty() {
-            write!(f, ", column {}", self.column)?;
-            if let Some(l) = &self.column_letter {
-                write!(f, " [{l}]")?;
-            }
+        match (&self.column_letter, self.column.is_empty()) {
+            (Some(l), false) => write!(f, ", column {} [{l}]", self.column)?,
+            (None, false) => write!(f, ", column {}", self.column)?,
+            (Some(l), true) => write!(f, ", column {l}")?,
+            (None, true) => {}
         }
         if !self.value.is_empty() {
             write!(f, ", value \"{}\"", self.value)?;
@@ -73,6 +75,23 @@ pub enum Error {
         #[source]
         source: csv::Error,
     },
+    /// A workbook is beyond one of the [`Limits`](crate::Limits): refused before
+    /// it is opened (or, for rows a sheet does not declare, as soon as they are
+    /// counted), so that a small file cannot make the reader allocate gigabytes.
+    #[error("{}: the workbook is refused: {}", .path.display(), too_large(*.limit, .sheet.as_deref(), .part.as_deref(), *.found, *.max))]
+    TooLarge {
+        path: PathBuf,
+        /// The limit exceeded.
+        limit: Limit,
+        /// The sheet at fault, if one is.
+        sheet: Option<String>,
+        /// The zip part at fault (`xl/worksheets/sheet3.xml`), if one is.
+        part: Option<String>,
+        /// What was found: bytes or rows.
+        found: u64,
+        /// The limit's value.
+        max: u64,
+    },
     /// An xlsx workbook could not be read.
     #[error("{path}: cannot read the workbook: {message}")]
     XlsxRead { path: PathBuf, message: String },
@@ -90,6 +109,37 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+}
+
+fn too_large(
+    limit: Limit,
+    sheet: Option<&str>,
+    part: Option<&str>,
+    found: u64,
+    max: u64,
+) -> String {
+    let place = match (sheet, part) {
+        (Some(s), Some(p)) => format!("sheet \"{s}\" ({p})"),
+        (Some(s), None) => format!("sheet \"{s}\""),
+        (None, Some(p)) => format!("part {p}"),
+        (None, None) => "the workbook".into(),
+    };
+    match limit {
+        Limit::SheetBytes | Limit::WorkbookBytes => format!(
+            "{place} expands to {}, beyond the limit of {} {} (Limits::{})",
+            format_bytes(found),
+            format_bytes(max),
+            limit.per(),
+            limit.field()
+        ),
+        Limit::Rows => format!(
+            "{place} brings the table sheets to {} rows, beyond the limit of {} rows {} (Limits::{}); split the data into several workbooks or import it as CSV files",
+            format_count(found),
+            format_count(max),
+            limit.per(),
+            limit.field()
+        ),
+    }
 }
 
 impl Error {

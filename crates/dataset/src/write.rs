@@ -5,10 +5,21 @@
 //!
 //! [`DatasetWriter`] streams: the generator appends chunk after chunk and never holds
 //! the whole province.
+//!
+//! CSV cells cannot become formulas: a text cell that begins with `=`, `+`, `-`,
+//! `@`, a tab or a carriage return (what Excel and LibreOffice read as the start of
+//! a formula, OWASP's "CSV injection") is written with Excel's text marker, a
+//! leading apostrophe, and so is a text cell that begins with an apostrophe itself;
+//! the reader removes one leading apostrophe from every CSV text cell, so import →
+//! export still reproduces the files byte for byte. Number cells (levels, scores,
+//! counts, weights) are written bare: `-3` in a score column is the number −3 to
+//! Excel, not a formula, and stays `-3`. xlsx cells are typed (text is written as a
+//! string, never a formula), so they carry no marker.
 
 use crate::Error;
-use crate::schema::{Cell, columns, encode_rows};
+use crate::schema::{Cell, columns, encode_rows, format_number};
 use domain::model::{Table, Tables};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -42,6 +53,68 @@ pub enum Headers {
     English,
     /// The Chinese headers, for people.
     Chinese,
+}
+
+/// The characters that start a formula when a spreadsheet opens a CSV file, and
+/// the apostrophe that marks text.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// A text value as it goes into a CSV cell: with a leading apostrophe (Excel's
+/// text marker) when it would otherwise start a formula or begins with an
+/// apostrophe itself. The reader removes one leading apostrophe.
+pub fn formula_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A cell as CSV text: text made [`formula_safe`], numbers bare.
+fn csv_cell(cell: &Cell) -> Cow<'_, str> {
+    match cell {
+        Cell::Empty => "".into(),
+        Cell::Text(s) => formula_safe(s),
+        Cell::Number(n) => format_number(*n).into(),
+    }
+}
+
+/// Starts a CSV file of `table`: the UTF-8 byte order mark (so Excel opens it as
+/// UTF-8) and the header row.
+fn start_csv<W: Write>(
+    mut out: W,
+    table: Table,
+    headers: Headers,
+) -> Result<csv::Writer<W>, std::io::Error> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header_names(table, headers))?;
+    Ok(w)
+}
+
+/// Writes the rows of `table` to a CSV writer; `path` names it in errors.
+fn write_csv_rows<W: Write>(
+    w: &mut csv::Writer<W>,
+    table: Table,
+    tables: &Tables,
+    path: &Path,
+) -> Result<(), Error> {
+    encode_rows(table, tables, |cells| {
+        w.write_record(cells.iter().map(|c| csv_cell(c).into_owned()))
+            .map_err(|e| Error::Csv {
+                path: path.into(),
+                source: e,
+            })
+    })
+}
+
+/// One table as a CSV file in memory (byte order mark, header, rows), as the
+/// dataset writer writes it: for downloads such as import templates.
+pub fn csv_bytes(table: Table, tables: &Tables, headers: Headers) -> Result<Vec<u8>, Error> {
+    let path = PathBuf::from(format!("{}.csv", table.name()));
+    let mut w = start_csv(Vec::new(), table, headers).map_err(|e| Error::io(&path, e))?;
+    write_csv_rows(&mut w, table, tables, &path)?;
+    w.into_inner().map_err(|e| Error::io(&path, e.into_error()))
 }
 
 /// Rows per xlsx sheet, header included (Excel's limit).
@@ -152,13 +225,7 @@ impl DatasetWriter {
             match &mut self.inner {
                 Inner::Csv { files, .. } => {
                     let (path, w) = files.get_mut(&table).expect("opened");
-                    encode_rows(table, chunk, |cells| {
-                        w.write_record(cells.iter().map(|c| c.to_text().into_owned()))
-                            .map_err(|e| Error::Csv {
-                                path: path.clone(),
-                                source: e,
-                            })
-                    })?;
+                    write_csv_rows(w, table, chunk, path)?;
                 }
                 Inner::Xlsx {
                     path,
@@ -214,17 +281,10 @@ impl DatasetWriter {
         }
         match &mut self.inner {
             Inner::Csv { dir, files } => {
-                let names = header_names(table, self.headers);
                 let path = dir.join(format!("{}.csv", table.name()));
                 let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
-                let mut buf = BufWriter::with_capacity(1 << 20, file);
-                buf.write_all("\u{feff}".as_bytes())
+                let w = start_csv(BufWriter::with_capacity(1 << 20, file), table, self.headers)
                     .map_err(|e| Error::io(&path, e))?;
-                let mut w = csv::Writer::from_writer(buf);
-                w.write_record(&names).map_err(|e| Error::Csv {
-                    path: path.clone(),
-                    source: e,
-                })?;
                 files.insert(table, (path, w));
             }
             Inner::Xlsx {
@@ -245,6 +305,42 @@ impl DatasetWriter {
                         next_row: 1,
                     },
                 );
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a sheet of plain text to a workbook (the first row bold, columns of the
+    /// given widths in characters), such as the notes of an import template. It is
+    /// not a table: the reader skips it. CSV has no sheets, so it is an error there.
+    pub fn add_text_sheet(
+        &mut self,
+        name: &str,
+        rows: &[Vec<String>],
+        widths: &[f64],
+    ) -> Result<(), Error> {
+        let Inner::Xlsx { path, workbook, .. } = &mut self.inner else {
+            return Err(Error::NotADataset {
+                path: name.into(),
+                message: "a CSV dataset has no sheets besides its tables".into(),
+            });
+        };
+        let xerr = |e| Error::XlsxWrite {
+            path: path.clone(),
+            source: e,
+        };
+        let ws = workbook.add_worksheet();
+        ws.set_name(name).map_err(xerr)?;
+        for (col, width) in widths.iter().enumerate() {
+            ws.set_column_width(col as u16, *width).map_err(xerr)?;
+        }
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let wrap = rust_xlsxwriter::Format::new().set_text_wrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                let format = if r == 0 { &bold } else { &wrap };
+                ws.write_string_with_format(r as u32, c as u16, text, format)
+                    .map_err(xerr)?;
             }
         }
         Ok(())

@@ -11,6 +11,7 @@ mod support;
 
 use axum::http::StatusCode;
 use domain::access::Role;
+use domain::model::Table;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use store::accounts::NewAccount;
 use support::{PASSWORD, call, login, send};
@@ -185,6 +186,13 @@ async fn no_page_or_export_shows_a_personal_number() {
         .find(|c| c.institution_id == institution)
         .unwrap();
 
+    let invented: BTreeSet<String> = Table::ALL
+        .into_iter()
+        .filter(|t| *t != Table::Meta)
+        .flat_map(|t| {
+            personal_numbers(&String::from_utf8(dataset::template::csv(t).unwrap()).unwrap())
+        })
+        .collect();
     let mut leaks: Vec<String> = Vec::new();
     let mut visited_total = 0;
     for (role, _, _) in &roles {
@@ -219,6 +227,11 @@ async fn no_page_or_export_shows_a_personal_number() {
                 r.text()
             };
             for found in personal_numbers(&text) {
+                // The import templates show their invented sample rows unmasked
+                // (security.rs); those numbers, and only those, may appear there.
+                if url.starts_with("/imports/templates/") && invented.contains(&found) {
+                    continue;
+                }
                 leaks.push(format!("{} at {url}: {found}", role.code()));
             }
             if content_type.starts_with("text/html") {

@@ -46,6 +46,7 @@ pub fn read_with_progress(path: &std::path::Path) -> anyhow::Result<dataset::rea
     };
     let options = dataset::ReadOptions {
         progress: Some(&report),
+        ..Default::default()
     };
     let loaded = dataset::read_dataset(path, &options);
     progress.finish_and_clear();
