@@ -200,10 +200,13 @@ test('a city official takes a finding through every state to a closed case', asy
   await Promise.all([page.waitForURL(/\/cases\/\d+$/), page.click('#open-case-submit')]);
   const id = caseId(page);
   assert.equal(await state(page), 'lead');
-  // 核查: two investigators.
-  await page.fill('#assign-form input[name=investigators]', '李调查, 周调查');
+  // 核查: two investigators chosen from the accounts of the city.
+  assert.equal(await page.textContent('#steps li.current'), '1线索');
+  await page.selectOption('#assign-form select[name=investigators]', ['city', 'supervisor']);
   assert.equal(await submit(page, '#assign-submit'), null);
   assert.equal(await state(page), 'investigating');
+  assert.match(await page.textContent('#form-success'), /指派调查人员/, 'each action says what was done');
+  assert.equal(await page.textContent('#steps li.current'), '2核查', 'the stepper shows the current state');
   // Evidence: uploaded, listed, and downloaded as it was.
   await page.click('details:has(#attach-form) > summary');
   await page.setInputFiles('#attach-form input[name=file]', {
@@ -300,7 +303,8 @@ test('an institution clerk reads the notice and submits a statement', async (t) 
   await page.fill('#open-case-form input[name=summary]', '投诉举报：考场秩序混乱（浏览器测试）');
   await Promise.all([page.waitForURL(/\/cases\/\d+$/), page.click('#open-case-submit')]);
   const id = caseId(page);
-  await page.fill('#assign-form input[name=investigators]', '王调查, 赵调查');
+  await page.selectOption('#assign-form select[name=investigators]', ['district']);
+  await page.fill('#assign-form input[name=experts]', '王调查（外聘专家）');
   assert.equal(await submit(page, '#assign-submit'), null);
   // Without findings the rulebook has nothing to propose: the official writes it.
   assert.match(await submit(page, '#propose-submit'), /没有可据以提出处理意见的预警/);

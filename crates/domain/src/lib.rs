@@ -61,6 +61,7 @@ pub mod rulebook;
 pub mod score;
 pub mod time;
 pub mod workdays;
+pub mod workflow;
 
 pub use cert_no::CertNo;
 pub use credit_code::CreditCode;

@@ -44,6 +44,45 @@ pub const PROVINCES: &[(&str, &str)] = &[
     ("82", "澳门特别行政区"),
 ];
 
+/// The one-character abbreviation (简称) of each province-level division, as
+/// document numbers use it (鄂人社鉴, 辽人社鉴, …).
+pub const PROVINCE_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("11", "京"),
+    ("12", "津"),
+    ("13", "冀"),
+    ("14", "晋"),
+    ("15", "内"),
+    ("21", "辽"),
+    ("22", "吉"),
+    ("23", "黑"),
+    ("31", "沪"),
+    ("32", "苏"),
+    ("33", "浙"),
+    ("34", "皖"),
+    ("35", "闽"),
+    ("36", "赣"),
+    ("37", "鲁"),
+    ("41", "豫"),
+    ("42", "鄂"),
+    ("43", "湘"),
+    ("44", "粤"),
+    ("45", "桂"),
+    ("46", "琼"),
+    ("50", "渝"),
+    ("51", "川"),
+    ("52", "黔"),
+    ("53", "滇"),
+    ("54", "藏"),
+    ("61", "陕"),
+    ("62", "甘"),
+    ("63", "青"),
+    ("64", "宁"),
+    ("65", "新"),
+    ("71", "台"),
+    ("81", "港"),
+    ("82", "澳"),
+];
+
 /// Which tier of the jurisdiction tree a code names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegionLevel {
@@ -137,6 +176,15 @@ impl RegionCode {
     pub fn province_name(&self) -> &'static str {
         province_name(&self.as_str()[..2]).expect("checked at parse")
     }
+
+    /// The province's one-character abbreviation (鄂 for 湖北省).
+    pub fn province_abbreviation(&self) -> &'static str {
+        PROVINCE_ABBREVIATIONS
+            .iter()
+            .find(|(p, _)| *p == &self.as_str()[..2])
+            .map(|(_, a)| *a)
+            .expect("every province has one")
+    }
 }
 
 fn province_name(prefix: &str) -> Option<&'static str> {
@@ -166,6 +214,12 @@ mod tests {
         assert_eq!(d.province().as_str(), "420000");
         assert_eq!(d.parent().unwrap().parent().unwrap().as_str(), "420000");
         assert_eq!(d.province_name(), "湖北省");
+        assert_eq!(d.province_abbreviation(), "鄂");
+        assert_eq!(PROVINCE_ABBREVIATIONS.len(), PROVINCES.len());
+        for (p, _) in PROVINCES {
+            let code = RegionCode::parse(&format!("{p}0000")).unwrap();
+            assert_eq!(code.province_abbreviation().chars().count(), 1);
+        }
         let hubei = RegionCode::parse("420000").unwrap();
         assert_eq!(hubei.level(), RegionLevel::Province);
         assert!(hubei.parent().is_none());

@@ -188,6 +188,7 @@ fn sql_type(v: &Value<'_>) -> &'static str {
         Value::NullDate => "DATE",
         Value::NullDateTime => "TIMESTAMP",
         Value::Text(_) | Value::Null => "TEXT",
+        Value::Bytes(_) => "BYTEA",
     }
 }
 

@@ -30,6 +30,7 @@ pub mod schema;
 pub mod scope;
 mod tx;
 pub mod value;
+pub mod workflow;
 
 pub use error::{Error, Result};
 pub use import::{ImportOptions, ImportReport};

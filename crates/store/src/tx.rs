@@ -4,7 +4,7 @@
 //! or rolls back by dropping the transaction when the body fails.
 
 use crate::error::{Context as _, Result};
-use crate::value::{Get, SqlRow, Value};
+use crate::value::{FromRow, Get, SqlRow, Value};
 use sqlx::{Arguments, AssertSqlSafe, Postgres, Sqlite, Transaction};
 
 /// Rows per multi-row `INSERT` on SQLite (bounded by its 32,766 parameters).
@@ -121,6 +121,29 @@ pub(crate) trait Writer {
         values: &[Value<'_>],
         kinds: &[Kind],
     ) -> Result<Vec<Cells>>;
+    /// Runs a query whose select list is `R::SELECT` and reads every row as `R`;
+    /// a value that does not read as its field's type is [`crate::Error::Corrupt`].
+    async fn fetch_as<R: FromRow>(&mut self, sql: String, values: &[Value<'_>]) -> Result<Vec<R>>;
+}
+
+/// A fetched row as `R`, or the column that does not read.
+fn decode_as<R: FromRow>(row: &impl Get) -> Result<R> {
+    R::from_row(row).map_err(|(column, (value, reason))| crate::Error::Corrupt {
+        table: R::TABLE,
+        seq: -1,
+        column,
+        value,
+        reason,
+    })
+}
+
+/// The first row of `R` a query gives, if any.
+pub(crate) async fn fetch_one<R: FromRow, W: Writer>(
+    w: &mut W,
+    sql: String,
+    values: &[Value<'_>],
+) -> Result<Option<R>> {
+    Ok(w.fetch_as(sql, values).await?.into_iter().next())
 }
 
 /// Something that gives a row of values: a dataset row, or a tuple of values.
@@ -167,6 +190,7 @@ macro_rules! bind_all {
                 Value::Bool(b) => $args.add(*b),
                 Value::Date(d) => $args.add(*d),
                 Value::DateTime(t) => $args.add(*t),
+                Value::Bytes(b) => $args.add(b.to_vec()),
             };
             if r.is_err() {
                 res = r;
@@ -228,6 +252,21 @@ macro_rules! portable_methods {
                 .await
                 .ctx(|| what)?;
             rows.iter().map(|r| read_cells(r, kinds)).collect()
+        }
+
+        async fn fetch_as<R: FromRow>(
+            &mut self,
+            sql: String,
+            values: &[Value<'_>],
+        ) -> Result<Vec<R>> {
+            let mut args = <$args>::default();
+            bind_all!(args, values)?;
+            let what = sql.chars().take(60).collect::<String>();
+            let rows = sqlx::query_with(AssertSqlSafe(sql), args)
+                .fetch_all(&mut *self.tx)
+                .await
+                .ctx(|| what)?;
+            rows.iter().map(decode_as).collect()
         }
     };
 }

@@ -1,7 +1,13 @@
-//! How dataset rows become SQL values and come back: one [`Value`] enum on the way in
+//! How rows become SQL values and come back: one [`Value`] enum on the way in
 //! (bound as parameters on SQLite, written as COPY text on PostgreSQL), one [`Get`]
-//! trait on the way out, and a [`SqlRow`] impl per row struct that lists its
-//! columns once, in the order of the migrations.
+//! trait on the way out, a [`SqlField`] impl per field type (how it is stored, and
+//! that a NULL is an error unless the type is an `Option`), and per row struct its
+//! columns declared once:
+//!
+//! - dataset row structs: [`SqlRow`] (`sql_rows!`), columns in migration order;
+//! - the store's own records: [`FromRow`], declared with [`row_struct!`] — the
+//!   struct, each field's type and the SQL expression it is read from, in one
+//!   place, read with `Writer::fetch_as` (no positional `r[N]` reads).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::enums::*;
@@ -29,6 +35,8 @@ pub enum Value<'a> {
     Bool(bool),
     Date(NaiveDate),
     DateTime(NaiveDateTime),
+    /// A file's bytes (`BYTEA`; a blob on SQLite).
+    Bytes(Cow<'a, [u8]>),
 }
 
 impl Value<'_> {
@@ -56,6 +64,13 @@ impl Value<'_> {
             Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
             Value::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")).unwrap(),
             Value::DateTime(t) => write!(out, "{}", t.format("%Y-%m-%d %H:%M:%S")).unwrap(),
+            Value::Bytes(b) => {
+                // bytea's hex input format, its backslash escaped for COPY.
+                out.push_str("\\\\x");
+                for byte in b.iter() {
+                    write!(out, "{byte:02x}").unwrap();
+                }
+            }
         }
     }
 }
@@ -78,6 +93,10 @@ pub trait Get {
             .map(|t| domain::time::parse_datetime(t).map_err(|e| e.to_string()))
             .transpose()
     }
+    /// Bytes (a file's content); only rows fetched from a database hold them.
+    fn bytes(&self, _i: usize) -> Result<Option<Vec<u8>>, String> {
+        Err("not a binary column".into())
+    }
 }
 
 /// `Get` by `try_get` for text, numbers and booleans; `$int` reads integers, and
@@ -97,6 +116,9 @@ macro_rules! get_by_try_get {
                 self.try_get(i).map_err(|e| e.to_string())
             }
             fn boolean(&self, i: usize) -> Result<Option<bool>, String> {
+                self.try_get(i).map_err(|e| e.to_string())
+            }
+            fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>, String> {
                 self.try_get(i).map_err(|e| e.to_string())
             }
             $(fn date(&self, $i: usize) -> Result<Option<NaiveDate>, String> {
@@ -227,6 +249,48 @@ parsed_text!(
     AccessAction => |v| v.code().into(),
     Severity => |v| v.code().into(),
     Disposition => |v| v.code().into(),
+    domain::case::CaseState => |v| v.code().into(),
+    domain::case::PartyKind => |v| v.code().into(),
+    domain::case::SourceKind => |v| v.code().into(),
+    domain::case::Action => |v| v.code().into(),
+    domain::case::ReviewOutcome => |v| v.code().into(),
+    domain::case::MajorGround => |v| v.code().into(),
+    domain::case::RecusalStatus => |v| v.code().into(),
+    domain::case::AttachmentKind => |v| v.code().into(),
+    domain::case::StatementKind => |v| v.code().into(),
+    domain::case::DocumentKind => |v| v.code().into(),
+    domain::case::Measure => |v| v.code().into(),
+    domain::registration::Action => |v| v.code().into(),
+);
+
+/// Values kept as JSON text (documents, proposals, the case file's before/after).
+macro_rules! json_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl Nullable for $t {
+            fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)> {
+                match row.text(i).map_err(reason)? {
+                    None => Ok(None),
+                    Some(s) => serde_json::from_str(s)
+                        .map(Some)
+                        .map_err(|e| (s.to_string(), e.to_string())),
+                }
+            }
+        }
+        impl SqlField for $t {
+            fn to_value(&self) -> Value<'_> {
+                Value::Text(serde_json::to_string(self).expect("serializable").into())
+            }
+            fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+                <$t as Nullable>::read(row, i)?.ok_or_else(absent)
+            }
+        }
+    )*};
+}
+json_text!(
+    serde_json::Value,
+    Vec<String>,
+    domain::case::Proposal,
+    domain::case::Document,
 );
 
 /// Declared values (dataset.md, “Declared values”): stored as text — the value's
@@ -321,6 +385,7 @@ typed! {
         |s| GuideItem::parse(&s.to_string()).map_err(|e| e.to_string());
     Score: real => |v| Value::Real(v.value()),
         |s| Score::from_f64(s).ok_or_else(|| "not a score with one decimal".to_string());
+    i64: int => |v| Value::Int(*v), |s| Ok::<i64, String>(s);
     u32: int => |v| Value::Int(i64::from(*v)),
         |s| u32::try_from(s).map_err(|e| e.to_string());
     u8: int => |v| Value::Int(i64::from(*v)),
@@ -329,6 +394,22 @@ typed! {
     bool: boolean => |v| Value::Bool(*v), |s| Ok::<bool, String>(s);
     NaiveDate: date => |v| Value::Date(*v), |s| Ok::<NaiveDate, String>(s);
     NaiveDateTime: datetime => |v| Value::DateTime(*v), |s| Ok::<NaiveDateTime, String>(s);
+}
+
+/// A file's content.
+impl Nullable for Vec<u8> {
+    fn read(row: &impl Get, i: usize) -> Result<Option<Self>, (String, String)> {
+        row.bytes(i).map_err(reason)
+    }
+}
+
+impl SqlField for Vec<u8> {
+    fn to_value(&self) -> Value<'_> {
+        Value::Bytes(self.as_slice().into())
+    }
+    fn from_sql(row: &impl Get, i: usize) -> Result<Self, (String, String)> {
+        <Vec<u8> as Nullable>::read(row, i)?.ok_or_else(absent)
+    }
 }
 
 /// A dataset row struct as a row of its store table.
@@ -361,8 +442,97 @@ macro_rules! sql_rows {
                 Ok(Self { $($f),* })
             }
         }
+        impl FromRow for $row {
+            const TABLE: &'static str = Table::$table.name();
+            const SELECT: &'static [&'static str] = <$row as SqlRow>::COLUMNS;
+            fn from_row(row: &impl Get) -> Result<Self, (&'static str, (String, String))> {
+                <$row as SqlRow>::decode(row)
+            }
+        }
     )*};
 }
+
+/// A record read from the columns of a query: the select list is declared once,
+/// next to the fields it fills ([`row_struct!`]), and a NULL in a field whose type
+/// is not an `Option` is an error ([`crate::Error::Corrupt`]), never a default.
+pub trait FromRow: Sized + Send {
+    /// The table named in errors.
+    const TABLE: &'static str;
+    /// One SQL expression per field, in field order.
+    const SELECT: &'static [&'static str];
+    /// Reads a row fetched with [`FromRow::SELECT`]; on error, the field and
+    /// `(value, reason)`.
+    fn from_row(row: &impl Get) -> Result<Self, (&'static str, (String, String))>;
+}
+
+/// Tuples of fields read an ad-hoc select list in order (`SELECT MAX(seq)` as
+/// `(Option<i64>,)`), with the same NULL rule as declared rows.
+macro_rules! tuple_rows {
+    ($(($($t:ident $i:tt),+))*) => {$(
+        impl<$($t: SqlField + Send),+> FromRow for ($($t,)+) {
+            const TABLE: &'static str = "(query)";
+            const SELECT: &'static [&'static str] = &[];
+            fn from_row(row: &impl Get) -> Result<Self, (&'static str, (String, String))> {
+                Ok(($(
+                    $t::from_sql(row, $i).map_err(|e| (stringify!($i), e))?,
+                )+))
+            }
+        }
+    )*};
+}
+tuple_rows! {
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, E 4)
+}
+
+/// `SELECT` list of a [`FromRow`] type.
+pub fn select<R: FromRow>() -> String {
+    R::SELECT.join(", ")
+}
+
+/// Declares a struct read from a query with [`FromRow`]: each field with its type
+/// and the SQL expression it comes from, once.
+///
+/// ```ignore
+/// row_struct! {
+///     /// A recusal request.
+///     pub struct Recusal in "case_recusals" {
+///         pub recusal_id: i64 = "recusal_id",
+///         pub reason: Option<String> = "reason",
+///     }
+/// }
+/// ```
+macro_rules! row_struct {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident in $table:literal {
+            $( $(#[$fmeta:meta])* $fvis:vis $field:ident : $ty:ty = $sql:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis struct $name { $( $(#[$fmeta])* $fvis $field: $ty ),* }
+
+        impl $crate::value::FromRow for $name {
+            const TABLE: &'static str = $table;
+            const SELECT: &'static [&'static str] = &[$($sql),*];
+            fn from_row(
+                row: &impl $crate::value::Get,
+            ) -> Result<Self, (&'static str, (String, String))> {
+                let mut _i = 0usize;
+                $(
+                    let $field = <$ty as $crate::value::SqlField>::from_sql(row, _i)
+                        .map_err(|e| (stringify!($field), e))?;
+                    _i += 1;
+                )*
+                Ok(Self { $($field),* })
+            }
+        }
+    };
+}
+pub(crate) use row_struct;
 
 sql_rows! {
     Institution => Institutions [institution_id, name, credit_code, kind, region_code,
@@ -398,6 +568,69 @@ sql_rows! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A fetched row of text cells (`None`: NULL).
+    struct Texts(Vec<Option<&'static str>>);
+
+    impl Get for Texts {
+        fn text(&self, i: usize) -> Result<Option<&str>, String> {
+            Ok(self.0[i])
+        }
+        fn int(&self, i: usize) -> Result<Option<i64>, String> {
+            self.0[i]
+                .map(|t| {
+                    t.parse()
+                        .map_err(|e: std::num::ParseIntError| e.to_string())
+                })
+                .transpose()
+        }
+        fn real(&self, i: usize) -> Result<Option<f64>, String> {
+            self.0[i]
+                .map(|t| {
+                    t.parse()
+                        .map_err(|e: std::num::ParseFloatError| e.to_string())
+                })
+                .transpose()
+        }
+        fn boolean(&self, i: usize) -> Result<Option<bool>, String> {
+            Ok(self.0[i].map(|t| t == "1"))
+        }
+    }
+
+    row_struct! {
+        struct Probe in "probe" {
+            id: i64 = "id",
+            opened_at: NaiveDateTime = "opened_at",
+            state: domain::case::CaseState = "state",
+            note: Option<String> = "note",
+        }
+    }
+
+    #[test]
+    fn a_null_in_a_required_field_is_an_error_not_a_default() {
+        assert_eq!(select::<Probe>(), "id, opened_at, state, note");
+        let row =
+            |opened: Option<&'static str>, state| Texts(vec![Some("7"), opened, Some(state), None]);
+        let p = Probe::from_row(&row(Some("2025-09-15 09:00:00"), "notified")).unwrap();
+        assert_eq!(
+            (p.id, p.state, p.note),
+            (7, domain::case::CaseState::Notified, None)
+        );
+        assert_eq!(p.opened_at.to_string(), "2025-09-15 09:00:00");
+        let Err((field, (_, reason))) = Probe::from_row(&row(None, "notified")) else {
+            panic!("a NULL opened_at must not read as a date");
+        };
+        assert_eq!(
+            (field, reason.as_str()),
+            ("opened_at", "a value is required")
+        );
+        let Err((field, (value, _))) = Probe::from_row(&row(Some("2025-09-15"), "open")) else {
+            panic!("an unknown state must not read");
+        };
+        assert_eq!((field, value.as_str()), ("state", "open"));
+        let t: (Option<i64>, String) = FromRow::from_row(&Texts(vec![None, Some("x")])).unwrap();
+        assert_eq!(t, (None, "x".to_string()));
+    }
 
     #[test]
     fn copy_text_escapes_the_separators() {

@@ -26,8 +26,13 @@ pub struct HomePage {
     pub expiring: TableView,
     /// Case deadlines already passed.
     pub overdue: TableView,
-    /// Case deadlines within [`domain::case::DUE_SOON_WORKING_DAYS`] working days.
+    /// Case deadlines due soon (the procedure's working days).
     pub due_soon: TableView,
+    /// "Due soon": this many working days ([`domain::case::Procedure`]).
+    pub due_soon_days: u32,
+    /// Renewal is applied for this many months before expiry
+    /// ([`domain::registration::RENEWAL_WINDOW_MONTHS`]).
+    pub renewal_months: u32,
     /// 评价要情 in scope (not for the institution's own account).
     pub majors: Option<TableView>,
 }
@@ -156,6 +161,8 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]),
         overdue: deadline_table(&late),
         due_soon: deadline_table(&soon),
+        due_soon_days: st.store.case_procedure().due_soon_working_days,
+        renewal_months: domain::registration::RENEWAL_WINDOW_MONTHS,
         majors,
     })
 }

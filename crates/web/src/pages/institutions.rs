@@ -99,6 +99,8 @@ pub struct InstitutionPage {
     pub can_manage: bool,
     pub status: String,
     pub standing: String,
+    /// Renewal is applied for this many months before expiry (第二十条).
+    pub renewal_months: u32,
 }
 
 /// `GET /institutions/{id}`.
@@ -179,5 +181,6 @@ pub async fn detail(
         can_manage: caller.role().may(Permission::ManageRegistry),
         status,
         standing,
+        renewal_months: domain::registration::RENEWAL_WINDOW_MONTHS,
     })
 }

@@ -15,85 +15,17 @@ use chrono::NaiveDate;
 use domain::enums::InstitutionKind;
 use domain::ids::{InstitutionId, SiteId};
 use domain::registration::{
-    BasicForm, BasicInfo, FormErrors, NewRegistration, NewSite, Refusal, RegistrationForm,
+    BasicForm, BasicInfo, FormErrors, NewRegistration, NewSite, RegistrationForm,
 };
 use domain::{Level, OccupationCode};
 use serde::Deserialize;
 use store::browse::Grid;
-
-/// A rule's refusal, in Chinese, with the article it applies.
-pub fn refusal_zh(r: &Refusal) -> String {
-    match r {
-        Refusal::RenewalNotYetOpen {
-            expires_on,
-            opens_on,
-        } => format!(
-            "尚未到延续申请期：有效期至 {expires_on}，应于 {opens_on} 起（有效期满前 3 个月内）申请延续（第二十条）"
-        ),
-        Refusal::Expired { expires_on } => {
-            format!("备案已于 {expires_on} 到期，已自动取消备案资质（第二十条），只能重新申请备案")
-        }
-        Refusal::Barred {
-            cancelled_on,
-            reapply_from,
-        } => format!(
-            "该统一社会信用代码的备案已于 {cancelled_on} 被取消，{reapply_from} 前不得再申报备案（第二十一条：三年内不允许再申报备案）"
-        ),
-        Refusal::AlreadyRegistered {
-            credit_code,
-            institution_id,
-        } => {
-            format!("统一社会信用代码 {credit_code} 已备案为机构 {institution_id}")
-        }
-        Refusal::SocialOrgLimit {
-            city,
-            occupation,
-            institutions,
-        } => format!(
-            "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}（{}），每个市州每个职业不超过 3 家",
-            institutions.len(),
-            institutions.join("、")
-        ),
-        Refusal::NotPossible { standing, action } => {
-            format!("当前备案状态为“{}”，不能办理（{action}）", standing.zh())
-        }
-        Refusal::AlreadyProposed { since } => format!("已于 {since} 提出拟取消并公示中"),
-        Refusal::NoProposal => "没有待决的拟取消：第二十一条规定经公示后方可取消".into(),
-        Refusal::ReasonRequired => "请填写理由".into(),
-        Refusal::ScopeExists { occupation, level } => {
-            format!("职业 {occupation} {} 已在备案范围内", level.grade_name())
-        }
-        Refusal::NoSuchScope { occupation, level } => {
-            format!(
-                "职业 {occupation} {} 不在当前备案范围内",
-                level.grade_name()
-            )
-        }
-        Refusal::NoSuchSite { site_id } => format!("场所 {site_id} 不是本机构的在用考核场所"),
-        Refusal::NothingChanged => "没有变化：填写的值与当前相同".into(),
-        Refusal::NoIdLeft { city } => format!("{city} 的机构编码已用完"),
-    }
-}
 
 /// A form's field errors in Chinese, one per line.
 fn form_errors_zh(e: &FormErrors) -> Vec<String> {
     e.0.iter()
         .map(|f| format!("{}：{}（应为：{}）", f.field.zh(), f.problem, f.expected))
         .collect()
-}
-
-/// A store error as the page shows it.
-fn store_error(e: store::Error) -> Error {
-    match e {
-        store::Error::Refused { reason } => {
-            Error::BadRequest(format!("不予办理：{}", refusal_zh(&reason)))
-        }
-        store::Error::NoSuchInstitution(id) => {
-            Error::NotFound(format!("机构 {id} 不存在或不在您的管辖范围内"))
-        }
-        store::Error::Forbidden(_) => Error::NotFound("机构不存在或不在您的管辖范围内".into()),
-        other => Error::Store(other),
-    }
 }
 
 #[derive(Template)]
@@ -103,6 +35,8 @@ pub struct RegisterPage {
     pub form: RegistrationForm,
     pub errors: Vec<String>,
     pub kinds: Vec<(String, String)>,
+    /// The rules of 备案 in a line ([`domain::registration::rules_zh`]).
+    pub rules: String,
 }
 
 /// `GET /institutions/new`.
@@ -116,6 +50,7 @@ pub async fn new_form(caller: Caller) -> Result<Response> {
             InstitutionKind::code,
             InstitutionKind::zh,
         ),
+        rules: domain::registration::rules_zh(),
     })
 }
 
@@ -144,6 +79,7 @@ pub async fn register(
                 InstitutionKind::code,
                 InstitutionKind::zh,
             ),
+            rules: domain::registration::rules_zh(),
         })
         .map(|mut r| {
             *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
@@ -166,14 +102,12 @@ pub async fn register(
                 .await?;
             Ok(Redirect::to(&format!("/institutions/{id}")).into_response())
         }
-        Err(store::Error::Refused { reason }) => {
-            again(vec![format!("不予备案：{}", refusal_zh(&reason))])
-        }
+        Err(store::Error::Refused { reason }) => again(vec![format!("不予备案：{reason}")]),
         Err(store::Error::Forbidden(_)) => again(vec![format!(
             "所在地区 {} 不在您的管辖范围内",
             new.region_code
         )]),
-        Err(e) => Err(Error::Store(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -224,6 +158,11 @@ pub async fn change(
     caller.check_csrf(&f._csrf)?;
     let inst =
         InstitutionId::parse(&id).map_err(|_| Error::NotFound(format!("机构 {id} 不存在")))?;
+    if !st.store.institution_in_scope(caller.scope(), &id).await? {
+        return Err(Error::NotFound(format!(
+            "机构 {id} 不存在或不在您的管辖范围内"
+        )));
+    }
     let today = st.now().date();
     let by = caller.principal().username.clone();
     let scope = caller.scope();
@@ -234,10 +173,7 @@ pub async fn change(
             .await
             .map(|d| format!("延续备案，有效期至 {d}")),
         "change_basic" => {
-            let current = s
-                .registration(scope, &inst, today)
-                .await
-                .map_err(store_error)?;
+            let current = s.registration(scope, &inst, today).await?;
             let old = BasicInfo::of(&current.institution);
             let form = BasicForm {
                 name: if f.name.trim().is_empty() {
@@ -305,7 +241,7 @@ pub async fn change(
             )));
         }
     };
-    let what = done.map_err(store_error)?;
+    let what = done?;
     caller.log(&st, "registry", &format!("{id} {what}")).await?;
     Ok(Redirect::to(&format!("/institutions/{id}#history")).into_response())
 }
@@ -321,16 +257,8 @@ pub async fn history_and_standing(
     let Ok(inst) = InstitutionId::parse(id) else {
         return Ok((TableView::default(), String::new()));
     };
-    let events = st
-        .store
-        .history(caller.scope(), &inst)
-        .await
-        .map_err(store_error)?;
-    let standing = st
-        .store
-        .standing(caller.scope(), &inst, today)
-        .await
-        .map_err(store_error)?;
+    let events = st.store.history(caller.scope(), &inst).await?;
+    let standing = st.store.standing(caller.scope(), &inst, today).await?;
     let grid = Grid {
         columns: vec![
             "at",

@@ -13,6 +13,12 @@
 //! - [`Standing`]: what a registration is now, for display (正常, 即将到期, …).
 //! - [`Action`]: the vocabulary of the registration event log.
 
+mod form;
+
+pub use form::{
+    BasicForm, BasicInfo, Field, FieldError, FormErrors, NewRegistration, NewSite, RegistrationForm,
+};
+
 use crate::enums::{InstitutionKind, RegistrationStatus};
 use crate::model::Institution;
 use crate::occupation::catalogue;
@@ -47,6 +53,15 @@ pub const REAPPLY_BAR_YEARS: u32 = 3;
 /// This is Hubei's rule ("原则上", in principle); other provinces' 办法 in
 /// ../shared/regulations/ set no such number.
 pub const MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION: usize = 3;
+
+/// The registration rules in a line, as the registration page states them (the
+/// numbers from the constants above, not written again anywhere).
+pub fn rules_zh() -> String {
+    format!(
+        "备案有效期 {VALIDITY_YEARS} 年；到期前 {RENEWAL_WINDOW_MONTHS} 个月内申请延续；{} 个月内无正当理由不开展评价的，经公示后取消备案，{REAPPLY_BAR_YEARS} 年内不得再申报。社会培训评价组织每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家。",
+        DORMANCY.as_u32()
+    )
+}
 
 /// `d` plus `n` whole months (clamped to the month's end).
 fn plus_months(d: Date, n: u32) -> Date {
@@ -267,37 +282,36 @@ code_enum! {
 }
 
 /// Why a registration operation is refused by the rules (not by a malformed
-/// input, which is a [`FieldError`], nor by the caller's scope).
+/// input, which is a [`FieldError`], nor by the caller's scope). The text is
+/// Chinese and names the article ([`crate::workflow::Refusal`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// Renewal applied for before the window.
     #[error(
-        "renewal (延续) may be applied for from {opens_on}, within the 3 months before the registration ends on {expires_on} (第二十条)"
+        "尚未到延续申请期：有效期至 {expires_on}，应于 {opens_on} 起（有效期满前 {RENEWAL_WINDOW_MONTHS} 个月内）申请延续（第二十条）"
     )]
     RenewalNotYetOpen { expires_on: Date, opens_on: Date },
     /// The registration has expired (and lapsed).
-    #[error(
-        "the registration expired on {expires_on} and lapsed automatically (第二十条: 到期自动取消备案资质); only a new registration is possible"
-    )]
+    #[error("备案已于 {expires_on} 到期，已自动取消备案资质（第二十条），只能重新申请备案")]
     Expired { expires_on: Date },
     /// The 3-year bar after a cancellation for dormancy.
     #[error(
-        "the registration of this credit code was cancelled on {cancelled_on}; no new application before {reapply_from} (第二十一条: 三年内不允许再申报备案)"
+        "该统一社会信用代码的备案已于 {cancelled_on} 被取消，{reapply_from} 前不得再申报备案（第二十一条：{REAPPLY_BAR_YEARS} 年内不允许再申报备案）"
     )]
     Barred {
         cancelled_on: Date,
         reapply_from: Date,
     },
     /// The credit code already has a registration in force.
-    #[error("credit code {credit_code} is already registered as institution {institution_id}")]
+    #[error("统一社会信用代码 {credit_code} 已备案为机构 {institution_id}")]
     AlreadyRegistered {
         credit_code: CreditCode,
         institution_id: String,
     },
     /// The city already has the maximum of 社评组织 for an occupation.
     #[error(
-        "{city} already has {} 社评组织 registered for occupation {occupation} ({}); at most 3 per city per occupation (第九条(二)5)",
-        institutions.len(), institutions.join(", ")
+        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}（{}），每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家（第九条(二)5）",
+        institutions.len(), institutions.join("、")
     )]
     SocialOrgLimit {
         city: RegionCode,
@@ -306,485 +320,58 @@ pub enum Refusal {
     },
     /// The registration is no longer in force (or not in the state the
     /// operation needs, e.g. reinstating one that is not suspended).
-    #[error("the registration is {} ({}); {action} is not possible", standing.zh(), standing.code())]
-    NotPossible {
-        standing: Standing,
-        action: &'static str,
-    },
+    #[error("当前备案状态为“{}”，不能办理“{}”", standing.zh(), action.zh())]
+    NotPossible { standing: Standing, action: Action },
     /// A cancellation is already proposed.
-    #[error("a cancellation is already proposed (in 公示 since {since})")]
+    #[error("已于 {since} 提出拟取消并公示中")]
     AlreadyProposed { since: Date },
     /// Cancelling or withdrawing without a pending proposal.
-    #[error("no cancellation is proposed; 第二十一条 cancels only after 公示 of a proposal")]
+    #[error("没有待决的拟取消：第二十一条规定经公示后方可取消")]
     NoProposal,
     /// A change without a reason.
-    #[error("a reason is required")]
+    #[error("请填写理由")]
     ReasonRequired,
     /// The (occupation, level) is already in the scope.
-    #[error("{occupation} level {level} is already in the registered scope")]
+    #[error("职业 {occupation} {} 已在备案范围内", level.grade_name())]
     ScopeExists {
         occupation: OccupationCode,
         level: Level,
     },
     /// The (occupation, level) is not in the current scope.
-    #[error("{occupation} level {level} is not in the current registered scope")]
+    #[error("职业 {occupation} {} 不在当前备案范围内", level.grade_name())]
     NoSuchScope {
         occupation: OccupationCode,
         level: Level,
     },
     /// The site is not a current site of the institution.
-    #[error("site {site_id} is not a current site of this institution")]
+    #[error("场所 {site_id} 不是本机构的在用考核场所")]
     NoSuchSite { site_id: String },
     /// A change that changes nothing.
-    #[error("nothing to change: the values are the current ones")]
+    #[error("没有变化：填写的值与当前相同")]
     NothingChanged,
     /// No new institution id is left in the city's numbering.
-    #[error("no institution code is left for {city}")]
+    #[error("{city} 的机构编码已用完")]
     NoIdLeft { city: RegionCode },
 }
 
-code_enum! {
-    /// A field of the registration forms.
-    Field, "name, credit_code, kind, region_code, scopes, sites, phone, employee_count" {
-        Name = "name" ["机构名称"],
-        CreditCode = "credit_code" ["统一社会信用代码"],
-        Kind = "kind" ["机构类型"],
-        RegionCode = "region_code" ["所在地区"],
-        Scopes = "scopes" ["备案范围"],
-        Sites = "sites" ["考核场所"],
-        Phone = "phone" ["对外联系电话"],
-        EmployeeCount = "employee_count" ["职工人数"],
-    }
-}
-
-/// One invalid field of a form: which, what is wrong, what would be valid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} ({}): {problem}; expected {expected}", field.zh(), field.code())]
-pub struct FieldError {
-    pub field: Field,
-    pub problem: String,
-    pub expected: &'static str,
-}
-
-/// Every invalid field of a form (never empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormErrors(pub Vec<FieldError>);
-
-impl FormErrors {
-    /// The errors of one field.
-    pub fn of(&self, field: Field) -> impl Iterator<Item = &FieldError> {
-        self.0.iter().filter(move |e| e.field == field)
-    }
-}
-
-impl std::fmt::Display for FormErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for FormErrors {}
-
-/// The registration form as submitted (every field a string; absent = empty).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct RegistrationForm {
-    pub name: String,
-    pub credit_code: String,
-    /// `employer` … or a Chinese label (用人单位, 社评组织, …).
-    pub kind: String,
-    /// A city (xxxx00) or district code.
-    pub region_code: String,
-    /// One line per occupation: the code, then one or more levels by number or
-    /// name, separated by blanks, commas or 、: `4-03-02-01 5,4,3`.
-    pub scopes: String,
-    /// One line per examination site: the address, optionally `|` and the number
-    /// of places: `武汉市洪山区珞喻路1号 | 60`.
-    pub sites: String,
-    pub phone: String,
-    pub employee_count: String,
-}
-
-/// A new examination site of a registration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NewSite {
-    pub address: String,
-    pub capacity: Option<u32>,
-}
-
-/// A valid new registration (备案申请). Built only by [`NewRegistration::parse`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NewRegistration {
-    pub name: String,
-    pub credit_code: CreditCode,
-    pub kind: InstitutionKind,
-    /// Where the institution is registered: a city or district.
-    pub region_code: RegionCode,
-    /// The (occupation, level) pairs, sorted, without duplicates; never empty.
-    pub scopes: Vec<(OccupationCode, Level)>,
-    /// Never empty.
-    pub sites: Vec<NewSite>,
-    pub phone: Option<String>,
-    pub employee_count: Option<u32>,
-}
-
-/// The basic information an institution may change (第十八条: "评价机构需变更单位
-/// 基础信息的(含单位名称、联系人、联系电话、地址等),应向原备案部门进行变更登记"):
-/// name, public phone and headcount. Built only by [`BasicInfo::parse`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BasicInfo {
-    pub name: String,
-    pub phone: Option<String>,
-    pub employee_count: Option<u32>,
-}
-
-/// The basic-information form (see [`BasicInfo`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct BasicForm {
-    pub name: String,
-    pub phone: String,
-    pub employee_count: String,
-}
-
-const NAME_EXPECTED: &str = "the registered name, 1 to 100 characters";
-const PHONE_EXPECTED: &str =
-    "a telephone number of 7 to 20 digits, with - + ( ) or blanks, e.g. 027-87654321; or empty";
-const COUNT_EXPECTED: &str = "a whole number of staff, e.g. 1200; or empty";
-const REGION_EXPECTED: &str = "the 6-digit code of a city (xxxx00) or district, e.g. 420100 or 420111; registration is by 市州 or 区县";
-const SCOPES_EXPECTED: &str =
-    "one line per occupation: a 2022 大典 code and its levels, e.g. 4-03-02-01 5,4,3";
-const SITES_EXPECTED: &str = "one line per site: the address, optionally | and the number of places, e.g. 武汉市洪山区珞喻路1号 | 60";
-
-/// Collects field errors while parsing a form.
-struct Errors(Vec<FieldError>);
-
-impl Errors {
-    fn add(&mut self, field: Field, problem: impl Into<String>, expected: &'static str) {
-        self.0.push(FieldError {
-            field,
-            problem: problem.into(),
-            expected,
-        });
-    }
-
-    /// The value, or records the domain error under `field`.
-    fn take<T>(&mut self, field: Field, r: Result<T, Error>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(Error::Invalid { reason, expected }) => {
-                self.add(field, reason, expected);
-                None
-            }
-            Err(e) => {
-                self.add(field, e.to_string(), "a valid value");
-                None
-            }
-        }
-    }
-}
-
-fn parse_name(errors: &mut Errors, text: &str) -> Option<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        errors.add(Field::Name, "empty", NAME_EXPECTED);
-        None
-    } else if t.chars().count() > 100 || t.chars().any(char::is_control) {
-        errors.add(
-            Field::Name,
-            "too long or has control characters",
-            NAME_EXPECTED,
-        );
-        None
-    } else {
-        Some(t.to_string())
-    }
-}
-
-fn parse_phone(errors: &mut Errors, text: &str) -> Option<Option<String>> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Some(None);
-    }
-    let digits = t.chars().filter(char::is_ascii_digit).count();
-    if let Some(bad) = t
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || "-+() ".contains(*c)))
-    {
-        errors.add(
-            Field::Phone,
-            format!("\"{t}\" has the character {bad}"),
-            PHONE_EXPECTED,
-        );
-        None
-    } else if !(7..=20).contains(&digits) {
-        errors.add(
-            Field::Phone,
-            format!("\"{t}\" has {digits} digits"),
-            PHONE_EXPECTED,
-        );
-        None
-    } else {
-        Some(Some(t.to_string()))
-    }
-}
-
-fn parse_count(errors: &mut Errors, text: &str) -> Option<Option<u32>> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Some(None);
-    }
-    match t.parse::<u32>() {
-        Ok(n) => Some(Some(n)),
-        Err(_) => {
-            errors.add(
-                Field::EmployeeCount,
-                format!("\"{t}\" is not a whole number"),
-                COUNT_EXPECTED,
-            );
-            None
-        }
-    }
-}
-
-/// Splits a line of the scopes field into tokens.
-fn tokens(line: &str) -> impl Iterator<Item = &str> {
-    line.split(|c: char| c.is_whitespace() || ",，、;；".contains(c))
-        .filter(|t| !t.is_empty())
-}
-
-fn parse_scopes(
-    errors: &mut Errors,
-    text: &str,
-    kind: Option<InstitutionKind>,
-) -> Option<Vec<(OccupationCode, Level)>> {
-    let before = errors.0.len();
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let mut t = tokens(line);
-        let Some(code) = t.next() else { continue };
-        let line_no = n + 1;
-        let Ok(occupation) = OccupationCode::parse(code) else {
-            errors.add(
-                Field::Scopes,
-                format!("line {line_no}: \"{code}\" is not an occupation code"),
-                SCOPES_EXPECTED,
-            );
-            continue;
-        };
-        // 第七条: 认定职业为现行《中华人民共和国职业分类大典》中技能类职业(工种);
-        // 专项职业能力考核项目 are published by the province, not in the 大典.
-        if kind != Some(InstitutionKind::Special) && catalogue().lookup(&occupation).is_none() {
-            errors.add(
-                Field::Scopes,
-                format!("line {line_no}: {occupation} is not an occupation of the 2022 大典"),
-                SCOPES_EXPECTED,
-            );
-            continue;
-        }
-        let levels: Vec<&str> = t.collect();
-        if levels.is_empty() {
-            errors.add(
-                Field::Scopes,
-                format!("line {line_no}: no level given for {occupation}"),
-                SCOPES_EXPECTED,
-            );
-        }
-        for l in levels {
-            match Level::parse(l) {
-                Ok(level) => out.push((occupation, level)),
-                Err(_) => errors.add(
-                    Field::Scopes,
-                    format!(
-                        "line {line_no}: \"{l}\" is not a level (1..5, 五级/初级工 … 一级/高级技师)"
-                    ),
-                    SCOPES_EXPECTED,
-                ),
-            }
-        }
-    }
-    if out.is_empty() && errors.0.len() == before {
-        errors.add(Field::Scopes, "no occupation given", SCOPES_EXPECTED);
-    }
-    out.sort();
-    out.dedup();
-    (errors.0.len() == before).then_some(out)
-}
-
-fn parse_sites(errors: &mut Errors, text: &str) -> Option<Vec<NewSite>> {
-    let before = errors.0.len();
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (address, capacity) = match line.split_once(['|', '｜', '\t']) {
-            Some((a, c)) => (a.trim(), Some(c.trim())),
-            None => (line, None),
-        };
-        if address.is_empty()
-            || address.chars().count() > 200
-            || address.chars().any(char::is_control)
-        {
-            errors.add(
-                Field::Sites,
-                format!(
-                    "line {}: the address is empty or longer than 200 characters",
-                    n + 1
-                ),
-                SITES_EXPECTED,
-            );
-            continue;
-        }
-        let capacity = match capacity.filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => match c.parse::<u32>() {
-                Ok(k) if k > 0 => Some(k),
-                _ => {
-                    errors.add(
-                        Field::Sites,
-                        format!("line {}: \"{c}\" is not a number of places", n + 1),
-                        SITES_EXPECTED,
-                    );
-                    continue;
-                }
-            },
-        };
-        out.push(NewSite {
-            address: address.to_string(),
-            capacity,
-        });
-    }
-    if out.is_empty() && errors.0.len() == before {
-        errors.add(Field::Sites, "no site given", SITES_EXPECTED);
-    }
-    (errors.0.len() == before).then_some(out)
-}
-
-impl NewRegistration {
-    /// Parses a submitted form; every invalid field is reported, each with what
-    /// would be valid.
-    pub fn parse(form: &RegistrationForm) -> Result<NewRegistration, FormErrors> {
-        let mut e = Errors(Vec::new());
-        let name = parse_name(&mut e, &form.name);
-        let credit_code = e.take(Field::CreditCode, CreditCode::parse(&form.credit_code));
-        let kind = e.take(Field::Kind, InstitutionKind::parse(&form.kind));
-        let region_code = e
-            .take(Field::RegionCode, RegionCode::parse(&form.region_code))
-            .and_then(|r| {
-                if r.level() == RegionLevel::Province {
-                    e.add(
-                        Field::RegionCode,
-                        format!("{r} is a province, not a city or district"),
-                        REGION_EXPECTED,
-                    );
-                    None
-                } else {
-                    Some(r)
-                }
-            });
-        let scopes = parse_scopes(&mut e, &form.scopes, kind);
-        let sites = parse_sites(&mut e, &form.sites);
-        let phone = parse_phone(&mut e, &form.phone);
-        let employee_count = parse_count(&mut e, &form.employee_count);
-        match (
-            name,
-            credit_code,
-            kind,
-            region_code,
-            scopes,
-            sites,
-            phone,
-            employee_count,
-        ) {
-            (
-                Some(name),
-                Some(credit_code),
-                Some(kind),
-                Some(region_code),
-                Some(scopes),
-                Some(sites),
-                Some(phone),
-                Some(employee_count),
-            ) if e.0.is_empty() => Ok(NewRegistration {
-                name,
-                credit_code,
-                kind,
-                region_code,
-                scopes,
-                sites,
-                phone,
-                employee_count,
-            }),
-            _ => Err(FormErrors(e.0)),
-        }
-    }
-
-    /// The city (市州) the registration belongs to.
-    pub fn city(&self) -> RegionCode {
-        self.region_code
-            .city()
-            .expect("a registration's region is a city or a district")
-    }
-}
-
-impl BasicInfo {
-    /// Parses the basic-information form.
-    pub fn parse(form: &BasicForm) -> Result<BasicInfo, FormErrors> {
-        let mut e = Errors(Vec::new());
-        let name = parse_name(&mut e, &form.name);
-        let phone = parse_phone(&mut e, &form.phone);
-        let employee_count = parse_count(&mut e, &form.employee_count);
-        match (name, phone, employee_count) {
-            (Some(name), Some(phone), Some(employee_count)) => Ok(BasicInfo {
-                name,
-                phone,
-                employee_count,
-            }),
-            _ => Err(FormErrors(e.0)),
-        }
-    }
-
-    /// The basic information of an institution as it stands.
-    pub fn of(institution: &Institution) -> BasicInfo {
-        BasicInfo {
-            name: institution.name.to_string(),
-            phone: institution.phone.as_ref().map(|p| p.to_string()),
-            employee_count: institution.employee_count,
-        }
-    }
-}
-
-impl NewSite {
-    /// Parses one site (address and optional number of places) for adding to a
-    /// registration.
-    pub fn parse(address: &str, capacity: &str) -> Result<NewSite, FormErrors> {
-        let line = if capacity.trim().is_empty() {
-            address.trim().to_string()
-        } else {
-            format!("{} | {}", address.trim(), capacity.trim())
-        };
-        let mut e = Errors(Vec::new());
-        match parse_sites(&mut e, &line) {
-            Some(mut sites) if sites.len() == 1 && !address.contains(['\n', '|', '｜', '\t']) => {
-                Ok(sites.remove(0))
-            }
-            Some(_) => Err(FormErrors(vec![FieldError {
-                field: Field::Sites,
-                problem: "one site at a time, without | or line breaks in the address".into(),
-                expected: SITES_EXPECTED,
-            }])),
-            None => Err(FormErrors(e.0)),
+impl crate::workflow::Refusal for Refusal {
+    fn kind(&self) -> crate::workflow::RefusalKind {
+        use crate::workflow::RefusalKind::*;
+        match self {
+            Refusal::RenewalNotYetOpen { .. }
+            | Refusal::Expired { .. }
+            | Refusal::NotPossible { .. }
+            | Refusal::NoProposal => NotPossible,
+            Refusal::Barred { .. }
+            | Refusal::AlreadyRegistered { .. }
+            | Refusal::SocialOrgLimit { .. }
+            | Refusal::AlreadyProposed { .. }
+            | Refusal::ScopeExists { .. }
+            | Refusal::NoIdLeft { .. } => Conflict,
+            Refusal::ReasonRequired
+            | Refusal::NoSuchScope { .. }
+            | Refusal::NoSuchSite { .. }
+            | Refusal::NothingChanged => Invalid,
         }
     }
 }
