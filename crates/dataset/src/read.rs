@@ -24,7 +24,7 @@ use crate::encoding::{self, Choice};
 use crate::error::{LocatedError, MAX_REPORTED};
 use crate::limits::{Limit, Limits};
 use crate::schema::{RowSource, column_index, columns, decode_into, format_number, move_table};
-use domain::model::{Dataset, Table, Tables};
+use domain::model::{Dataset, Institution, Table, Tables};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -386,7 +386,33 @@ impl<'a> Decoder<'a> {
             errors: &mut self.part.errors,
             text_marker: self.text_marker,
         };
+        let before = self.part.tables.institutions.len();
         decode_into(self.table, &mut src, &mut self.part.tables);
+        // 备案机关 must be an authority that may register an institution at its
+        // address (Hubei 机构管理办法 第五条: 省本级 or the 市州 where it is).
+        let institutions = &mut self.part.tables.institutions;
+        if let Some(inst) = institutions.get(before)
+            && let Some(by) = inst.registered_by
+            && !Institution::valid_authority(&by, &inst.region_code)
+        {
+            let region = inst.region_code;
+            let column = columns(Table::Institutions)
+                .iter()
+                .position(|c| c.name == "registered_by")
+                .expect("institutions has registered_by");
+            let allowed = match region.city() {
+                Some(city) => format!("{} 或 {}", region.province(), city),
+                None => region.province().to_string(),
+            };
+            src.error(
+                column,
+                by.as_str(),
+                format!(
+                    "备案机关须为机构所在地（{region}）的省级或市州人社部门：填 {allowed}，或留空按机构类型取默认"
+                ),
+            );
+            institutions.truncate(before);
+        }
     }
 
     fn header_failed(&self) -> bool {

@@ -397,6 +397,7 @@ tables! {
         status_since "状态日期" opt,
         employee_count "职工人数" opt,
         phone "对外联系电话" opt,
+        registered_by "备案机关" opt,
     }
     Scopes => Scope in scopes {
         institution_id "机构编码" req,
@@ -413,6 +414,7 @@ tables! {
         capacity "考位数" opt,
         registered_on "备案日期" opt,
         revoked_on "撤销日期" opt,
+        region_code "所在地区" opt,
     }
     Affiliates => Affiliate in affiliates {
         institution_id "机构编码" req,

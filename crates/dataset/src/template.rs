@@ -35,6 +35,7 @@ const SAMPLE: &[(Table, &[(&str, &str)])] = &[
             ("status", "active"),
             ("employee_count", "320"),
             ("phone", "027-85551234"),
+            ("registered_by", "420100"),
         ],
     ),
     (
@@ -56,6 +57,7 @@ const SAMPLE: &[(Table, &[(&str, &str)])] = &[
             ("address", "武汉市江汉区发展大道318号3号厂房"),
             ("capacity", "60"),
             ("registered_on", "2024-03-18"),
+            ("region_code", "420103"),
         ],
     ),
     (
@@ -425,6 +427,7 @@ pub fn allowed(table: Table, column: &Column) -> String {
             "2022 年版《职业分类大典》职业编码 D-DD-DD-DD，工种可加 -DD，如 6-22-02-01".into()
         }
         (_, "region_code") => "6 位行政区划代码（GB/T 2260），如 420103".into(),
+        (_, "registered_by") => "备案机关的行政区划代码：省本级填省代码（如 420000），市州填市代码（如 420100）；留空时职业资格鉴定机构为省本级，其余为所在市州".into(),
         (_, "cert_no" | "prior_cert_no") => "职业技能等级证书编号，22 位：Y（用人单位）或 S（社会培训评价组织）+ 4 位机构代码 + 2 位省份代码 + 6 位机构序号 + 2 位年份 + 等级 1–5 + 6 位流水号；旧版证书编号为 8–30 位字母和数字".into(),
         (_, "score") => "分数 0–100，最多一位小数；缺考填“缺考”或留空".into(),
         (_, "pass_mark") => "分数 0–100，最多一位小数".into(),

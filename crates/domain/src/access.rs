@@ -166,11 +166,21 @@ impl DataScope {
         }
     }
 
-    /// Whether an institution registered in `region` with id `institution` is in scope.
-    pub fn admits(&self, region: &RegionCode, institution: &InstitutionId) -> bool {
+    /// Whether an institution is in scope: 谁备案谁监管 (Hubei 监督管理办法 第五条
+    /// "按照'谁备案(遴选)、谁监管、谁负责'原则"). A province or city sees the
+    /// institutions registered with it or below it, wherever they are; a district
+    /// (指导县(市、区)人社部门对辖区内评价机构的评价活动进行日常管理, 机构管理办法
+    /// 第六条) sees those located in it that its city registered, not the
+    /// province-registered ones in its streets (第五条(二) 省本级备案).
+    pub fn admits(
+        &self,
+        institution: &InstitutionId,
+        region: &RegionCode,
+        authority: &RegionCode,
+    ) -> bool {
         match self {
             DataScope::Everything => true,
-            DataScope::Region(r) => r.contains(region),
+            DataScope::Region(r) => supervises(r, region, authority),
             DataScope::Institution(i) => i == institution,
         }
     }
@@ -186,6 +196,15 @@ impl DataScope {
             (DataScope::Institution(a), DataScope::Institution(b)) => a == b,
             (DataScope::Institution(_), DataScope::Region(_)) => false,
         }
+    }
+}
+
+/// Whether the officials of region `r` supervise an institution at `region`
+/// registered with `authority` (see [`DataScope::admits`]).
+pub fn supervises(r: &RegionCode, region: &RegionCode, authority: &RegionCode) -> bool {
+    match (r.level(), r.city()) {
+        (RegionLevel::District, Some(city)) => r.contains(region) && city.contains(authority),
+        _ => r.contains(authority),
     }
 }
 
@@ -295,18 +314,43 @@ mod tests {
         InstitutionId::parse(id).unwrap()
     }
 
+    /// 谁备案谁监管, case by case: (who looks, institution address, registering
+    /// authority, admitted). Hubei 机构管理办法 第五条(二): a 省属企业 in Wuhan
+    /// registered 省本级 is the province's, not Wuhan's nor its district's.
     #[test]
-    fn scopes_follow_the_registration_region() {
+    fn scopes_follow_the_registering_authority() {
+        let cases = [
+            ("420100", "420102", "420100", true),
+            ("420100", "420100", "420100", true),
+            ("420100", "420202", "420200", false),
+            ("420100", "420102", "420000", false),
+            ("420000", "420102", "420000", true),
+            ("420000", "420102", "420100", true),
+            ("420102", "420102", "420100", true),
+            ("420102", "420103", "420100", false),
+            ("420102", "420102", "420000", false),
+            ("430000", "420102", "420100", false),
+        ];
+        for (who, at, by, admitted) in cases {
+            let level = match r(who).level() {
+                RegionLevel::Province => Role::Province,
+                RegionLevel::City => Role::City,
+                RegionLevel::District => Role::District,
+            };
+            let scope = DataScope::for_account(level, Some(r(who)), None).unwrap();
+            assert_eq!(
+                scope.admits(&i("I1"), &r(at), &r(by)),
+                admitted,
+                "{who} looking at an institution in {at} registered with {by}"
+            );
+        }
         let wuhan = DataScope::for_account(Role::City, Some(r("420100")), None).unwrap();
-        assert!(wuhan.admits(&r("420102"), &i("I1")));
-        assert!(wuhan.admits(&r("420100"), &i("I1")));
-        assert!(!wuhan.admits(&r("420200"), &i("I1")));
         let clerk = DataScope::for_account(Role::Institution, None, Some(&i("I1"))).unwrap();
-        assert!(clerk.admits(&r("420102"), &i("I1")));
-        assert!(!clerk.admits(&r("420102"), &i("I2")));
+        assert!(clerk.admits(&i("I1"), &r("420102"), &r("420100")));
+        assert!(!clerk.admits(&i("I2"), &r("420102"), &r("420100")));
         let hubei = DataScope::for_account(Role::Province, Some(r("420000")), None).unwrap();
         assert!(hubei.covers(&wuhan) && !wuhan.covers(&hubei) && !wuhan.covers(&clerk));
-        assert!(DataScope::Everything.admits(&r("110101"), &i("X")));
+        assert!(DataScope::Everything.admits(&i("X"), &r("110101"), &r("110100")));
     }
 
     #[test]

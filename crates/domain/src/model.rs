@@ -168,6 +168,40 @@ pub struct Institution {
     /// Employers: staff headcount including dispatched workers.
     pub employee_count: Option<u32>,
     pub phone: Option<Text>,
+    /// 备案机关: the authority the institution registered with, as its region
+    /// code (a province `420000` or a city `420100`); empty = the default of
+    /// [`Institution::default_authority`]. 谁备案谁监管: this, not the address,
+    /// decides who supervises it.
+    pub registered_by: Option<RegionCode>,
+}
+
+impl Institution {
+    /// The authority that supervises the institution: the one it registered
+    /// with, or the default for its kind and address.
+    pub fn authority(&self) -> RegionCode {
+        self.registered_by
+            .unwrap_or_else(|| Self::default_authority(self.kind, &self.region_code))
+    }
+
+    /// Where an institution registers when nothing else is said. Hubei 机构管理办法
+    /// 第五条: "(一)职业资格鉴定机构由职业资格实施部门(单位)会同省级人社部门备案管理"
+    /// — the province; "(二)…其余各类机构按照属地原则由市州人社部门备案管理" and
+    /// "(三)专项职业能力考核考点按照属地原则由市州人社部门备案管理" — the city
+    /// (属地是指评价机构所在市州). The province-registered 中央在鄂企业、部属院校、
+    /// 省属企业、省属院校 of 第五条(二) are recorded explicitly in `registered_by`.
+    pub fn default_authority(kind: InstitutionKind, region: &RegionCode) -> RegionCode {
+        match (kind, region.city()) {
+            (InstitutionKind::Qualification, _) | (_, None) => region.province(),
+            (_, Some(city)) => city,
+        }
+    }
+
+    /// Whether `authority` may be the registering authority of an institution at
+    /// `region`: a province or city (第五条: 省本级 or 市州; districts do not
+    /// register) containing the address.
+    pub fn valid_authority(authority: &RegionCode, region: &RegionCode) -> bool {
+        authority.level() != crate::region::RegionLevel::District && authority.contains(region)
+    }
 }
 
 /// 备案范围: one registered (occupation, level).
@@ -191,6 +225,9 @@ pub struct Site {
     pub capacity: Option<u32>,
     pub registered_on: Option<Date>,
     pub revoked_on: Option<Date>,
+    /// 所在地区: where the site is; a finding about an activity held here
+    /// belongs to this region when its institution is not registered.
+    pub region_code: Option<RegionCode>,
 }
 
 /// 关联单位: whose staff an employer may evaluate besides its own.
@@ -1159,6 +1196,7 @@ mod tests {
             status_since: None,
             employee_count: None,
             phone: None,
+            registered_by: None,
         }
     }
 

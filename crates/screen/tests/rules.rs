@@ -181,6 +181,7 @@ fn baseline() -> Tables {
         status_since: None,
         employee_count: None,
         phone: None,
+        registered_by: None,
     });
     t.scopes.push(Scope {
         institution_id: i001.clone(),
@@ -198,6 +199,7 @@ fn baseline() -> Tables {
             capacity: Some(60),
             registered_on: Some(d(2023, 1, 1)),
             revoked_on: None,
+            region_code: None,
         });
     }
     for e in ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8"] {

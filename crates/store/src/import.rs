@@ -204,7 +204,7 @@ struct Run<'a> {
 
 impl<'a> Run<'a> {
     /// Replaces the owners' rows of one table by the file's rows.
-    async fn table<W: Writer, R: SqlRow>(&mut self, w: &mut W, rows: &'a [R]) -> Result<()> {
+    async fn table<W: Writer, R: SqlRow>(&mut self, w: &mut W, rows: &[R]) -> Result<()> {
         let name = R::TABLE.name();
         if !self.tables.present.contains(&R::TABLE) {
             return Ok(());
@@ -281,7 +281,16 @@ async fn run_import<'a, W: Writer>(
         )
         .await?;
     }
-    run.table(w, &t.institutions).await?;
+    // 备案机关 is always stored, so one indexed column scopes every query.
+    let institutions: Vec<_> = t
+        .institutions
+        .iter()
+        .map(|i| domain::model::Institution {
+            registered_by: Some(i.authority()),
+            ..i.clone()
+        })
+        .collect();
+    run.table(w, &institutions).await?;
     run.table(w, &t.scopes).await?;
     run.table(w, &t.sites).await?;
     run.table(w, &t.affiliates).await?;

@@ -294,6 +294,20 @@ async fn record<W: Writer>(w: &mut W, input: &RunInput) -> Result<RunReport> {
         &[Value::Int(run_id)],
     )
     .await?;
+    // Where each activity took place: its site's region, else its institution's,
+    // else the dataset's jurisdiction. A finding about an institution absent from
+    // the registry belongs to this region (crate::scope::Via::Findings).
+    w.execute(
+        "UPDATE findings SET region_code = COALESCE( \
+         (SELECT s.region_code FROM batches b JOIN sites s ON s.site_id = b.site_id \
+           WHERE b.batch_id = findings.batch_id), \
+         (SELECT i.region_code FROM institutions i WHERE i.institution_id = findings.institution_id), \
+         (SELECT m.region_code FROM meta m)) \
+         WHERE last_run = $1"
+            .into(),
+        &[Value::Int(run_id)],
+    )
+    .await?;
     for chunk in input.risk.chunks(INSERT_CHUNK) {
         let cols = 11;
         let mut sql = String::from(
@@ -502,7 +516,7 @@ impl Store {
         }
         let (scoped, scope_values) = crate::scope::condition(
             scope,
-            crate::scope::Via::InstitutionColumn("f.institution_id"),
+            crate::scope::Via::Findings("f"),
             values.len() + 1,
             &|n| format!("${n}"),
         );

@@ -29,9 +29,46 @@ pub enum Via<'a> {
     Institutions(&'a str),
     /// The table has this `institution_id` column: filter through the registry.
     InstitutionColumn(&'a str),
+    /// The findings table (alias given): a finding is its institution's; one about
+    /// an institution absent from the registry (未备案机构开展评价) belongs to the
+    /// region where the activity took place (`findings.region_code`).
+    Findings(&'a str),
     /// The operation log (alias given): an entry is in a region's scope when its
     /// actor or the object it concerns is; a clerk sees its own institution's.
     OperationLog(&'a str),
+}
+
+/// The predicate on the `institutions` row `alias` that keeps a region's
+/// officials to what they supervise (谁备案谁监管, [`DataScope::admits`]): a
+/// province or city, the institutions registered with it or below; a district,
+/// those located in it that its city registered. Values are pushed to `values`,
+/// their placeholders numbered after the ones already there.
+fn supervised(
+    r: &RegionCode,
+    alias: &str,
+    first: usize,
+    placeholder: &dyn Fn(usize) -> String,
+    values: &mut Vec<Value<'static>>,
+) -> String {
+    let mut bind = |v: String| {
+        values.push(Value::Text(v.into()));
+        placeholder(first + values.len() - 1)
+    };
+    let (lo, hi) = region_range(r);
+    match (r.level(), r.city()) {
+        (RegionLevel::District, Some(city)) => {
+            let (city_lo, city_hi) = region_range(&city);
+            let (a, b) = (bind(lo), bind(hi));
+            let (c, d) = (bind(city_lo), bind(city_hi));
+            format!(
+                "({alias}.region_code BETWEEN {a} AND {b} AND {alias}.registered_by BETWEEN {c} AND {d})"
+            )
+        }
+        _ => {
+            let (a, b) = (bind(lo), bind(hi));
+            format!("{alias}.registered_by BETWEEN {a} AND {b}")
+        }
+    }
 }
 
 /// The predicate that keeps a caller to their scope, with its values; the
@@ -48,6 +85,7 @@ pub fn condition(
             let column = match via {
                 Via::Institutions(alias) => format!("{alias}.institution_id"),
                 Via::InstitutionColumn(c) => c.to_string(),
+                Via::Findings(alias) => format!("{alias}.institution_id"),
                 Via::OperationLog(alias) => format!("{alias}.object_institution"),
             };
             (
@@ -56,20 +94,35 @@ pub fn condition(
             )
         }
         DataScope::Region(r) => {
-            let (lo, hi) = region_range(r);
-            let (a, b) = (placeholder(first), placeholder(first + 1));
+            let mut values = Vec::new();
             let sql = match via {
-                Via::Institutions(alias) => {
-                    format!("{alias}.region_code BETWEEN {a} AND {b}")
-                }
+                Via::Institutions(alias) => supervised(r, alias, first, placeholder, &mut values),
                 Via::InstitutionColumn(c) => format!(
-                    "{c} IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {a} AND {b})"
+                    "{c} IN (SELECT zi.institution_id FROM institutions zi WHERE {})",
+                    supervised(r, "zi", first, placeholder, &mut values)
                 ),
-                Via::OperationLog(alias) => format!(
-                    "({alias}.actor_region BETWEEN {a} AND {b} OR {alias}.object_region BETWEEN {a} AND {b})"
-                ),
+                Via::Findings(alias) => {
+                    let registered = supervised(r, "zi", first, placeholder, &mut values);
+                    let (lo, hi) = region_range(r);
+                    values.extend([Value::Text(lo.into()), Value::Text(hi.into())]);
+                    let n = first + values.len();
+                    let (a, b) = (placeholder(n - 2), placeholder(n - 1));
+                    format!(
+                        "({alias}.institution_id IN (SELECT zi.institution_id FROM institutions zi WHERE {registered}) \
+                         OR (NOT EXISTS (SELECT 1 FROM institutions zr WHERE zr.institution_id = {alias}.institution_id) \
+                         AND {alias}.region_code BETWEEN {a} AND {b}))"
+                    )
+                }
+                Via::OperationLog(alias) => {
+                    let (lo, hi) = region_range(r);
+                    values.extend([Value::Text(lo.into()), Value::Text(hi.into())]);
+                    let (a, b) = (placeholder(first), placeholder(first + 1));
+                    format!(
+                        "({alias}.actor_region BETWEEN {a} AND {b} OR {alias}.object_region BETWEEN {a} AND {b})"
+                    )
+                }
             };
-            (sql, vec![Value::Text(lo.into()), Value::Text(hi.into())])
+            (sql, values)
         }
     }
 }

@@ -536,9 +536,10 @@ pub(crate) use row_struct;
 
 sql_rows! {
     Institution => Institutions [institution_id, name, credit_code, kind, region_code,
-        registered_on, expires_on, status, status_since, employee_count, phone];
+        registered_on, expires_on, status, status_since, employee_count, phone, registered_by];
     Scope => Scopes [institution_id, occupation_code, occupation_name, level, valid_from, valid_to];
-    Site => Sites [site_id, institution_id, address, capacity, registered_on, revoked_on];
+    Site => Sites [site_id, institution_id, address, capacity, registered_on, revoked_on,
+        region_code];
     Affiliate => Affiliates [institution_id, credit_code, name, relation, valid_from, valid_to];
     Person => Personnel [person_id, id_number, name, role, institution_id, occupation_code,
         max_level, valid_from, valid_to, employer_credit_code];

@@ -17,6 +17,7 @@
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod evidence;
 pub mod export;
 pub mod pages;
 pub mod routes;

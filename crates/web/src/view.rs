@@ -81,24 +81,63 @@ pub struct CellView {
     pub href: Option<String>,
     /// A CSS class (severity colours, status badges), or empty.
     pub class: &'static str,
+    /// The whole text when `text` is cut short (shown as a tooltip).
+    pub title: Option<String>,
+    /// Shown as a tag (states, severities).
+    pub tag: bool,
 }
 
 /// A table ready for the template.
 #[derive(Debug, Clone, Default)]
 pub struct TableView {
+    /// The column names (for their CSS widths), parallel to `headers`.
+    pub columns: Vec<&'static str>,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<CellView>>,
     pub total: u64,
 }
 
+/// Columns of free text that a list cuts short (the whole text in a tooltip).
+const LONG_TEXT: &[&str] = &[
+    "message",
+    "summary",
+    "text",
+    "address",
+    "detail",
+    "reason",
+    "status_reason",
+    "basis",
+    "target",
+    "per_item",
+    "outcome",
+    "measures",
+    "effects",
+    "override_reason",
+];
+/// How many characters of a long text a list shows.
+const SHORT: usize = 48;
+
 impl TableView {
     /// The table of `grid`, columns labelled and rendered by name; `hidden`
     /// columns are left out, `labels` override the default labels.
+    ///
+    /// Where a grid has both `institution_name` and `institution_id`, the name
+    /// links to the institution and the code is left out; where it has
+    /// `activity_date`, a row without one (an activity the platform does not
+    /// hold) shows its batch number without a link.
     pub fn of(grid: &Grid, hidden: &[&str], labels: &[(&str, &str)]) -> TableView {
+        let has = |c: &str| grid.columns.contains(&c);
+        let merge_name = has("institution_name") && has("institution_id");
         let shown: Vec<usize> = (0..grid.columns.len())
-            .filter(|&i| !hidden.contains(&grid.columns[i]))
+            .filter(|&i| {
+                let c = grid.columns[i];
+                !(hidden.contains(&c) || (merge_name && c == "institution_id"))
+            })
             .collect();
+        let col = |name: &str| grid.columns.iter().position(|c| *c == name);
+        let (id_col, date_col) = (col("institution_id"), col("activity_date"));
         TableView {
+            columns: shown.iter().map(|&i| grid.columns[i]).collect(),
             headers: shown
                 .iter()
                 .map(|&i| {
@@ -115,13 +154,69 @@ impl TableView {
                 .map(|r| {
                     shown
                         .iter()
-                        .map(|&i| cell(grid.columns[i], r[i].as_deref()))
+                        .map(|&i| {
+                            let name = grid.columns[i];
+                            let mut c = cell(name, r[i].as_deref());
+                            if name == "institution_name" && merge_name {
+                                let id = id_col.and_then(|j| r[j].as_deref());
+                                if let Some(id) = id {
+                                    if c.text.is_empty() {
+                                        c.text = format!("{id}（未备案）");
+                                    } else {
+                                        c.href = Some(format!("/institutions/{}", enc(id)));
+                                    }
+                                }
+                            }
+                            if name == "batch_id" && date_col.is_some_and(|j| r[j].is_none()) {
+                                c.href = None;
+                            }
+                            if LONG_TEXT.contains(&name) && c.text.chars().count() > SHORT {
+                                c.title = Some(c.text.clone());
+                                c.text = c.text.chars().take(SHORT).collect::<String>() + "…";
+                            }
+                            c
+                        })
                         .collect()
                 })
                 .collect(),
             total: grid.total,
         }
     }
+
+    /// Leaves links only where `caller` may follow them (a supervisor may not
+    /// look up certificates, a clerk may not open findings): a link is shown only
+    /// to someone who may follow it.
+    pub fn for_viewer(mut self, caller: &Caller) -> TableView {
+        for row in &mut self.rows {
+            for c in row.iter_mut() {
+                if c.href
+                    .as_deref()
+                    .is_some_and(|h| !may_follow(caller.role(), h))
+                {
+                    c.href = None;
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Whether `role` may `GET` the page a link points to (matched against the route
+/// table, `{id}` segments matching any value).
+pub fn may_follow(role: domain::access::Role, href: &str) -> bool {
+    let path = href.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').collect();
+    crate::routes::ROUTES.iter().any(|(m, pattern, perm)| {
+        *m == "get"
+            && {
+                let p: Vec<&str> = pattern.split('/').collect();
+                p.len() == segments.len()
+                    && p.iter()
+                        .zip(&segments)
+                        .all(|(a, b)| a == b || (a.starts_with('{') && !b.is_empty()))
+            }
+            && perm.is_none_or(|p| role.may(p))
+    })
 }
 
 /// The first row of a grid as (label, shown value) pairs, for detail headers;
@@ -138,6 +233,7 @@ pub fn fields(grid: &Grid, hidden: &[&str]) -> Vec<(String, CellView)> {
 pub fn label(column: &str) -> &'static str {
     match column {
         "institution_id" => "机构编码",
+        "activity_date" => "活动时间",
         "name" => "名称",
         "credit_code" => "统一社会信用代码",
         "kind" => "机构类型",
@@ -328,7 +424,13 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
     let link = |t: String, href: String| CellView {
         text: t,
         href: Some(href),
-        class: "",
+        ..CellView::default()
+    };
+    let tag = |t: String, class: &'static str| CellView {
+        text: t,
+        class,
+        tag: true,
+        ..CellView::default()
     };
     match column {
         "institution_id" => link(v.to_string(), format!("/institutions/{v}")),
@@ -339,15 +441,14 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
         "id_number" | "candidate_id" => text(mask_id(v)),
         "phone" => text(mask_phone(v)),
         "kind" => text(zh(InstitutionKind::parse, InstitutionKind::zh, v)),
-        "status" => CellView {
-            text: zh(RegistrationStatus::parse, RegistrationStatus::zh, v),
-            href: None,
-            class: match v {
+        "status" => tag(
+            zh(RegistrationStatus::parse, RegistrationStatus::zh, v),
+            match v {
                 "active" => "st-ok",
                 "suspended" => "st-warn",
                 _ => "st-bad",
             },
-        },
+        ),
         "relation" => text(zh(Relation::parse, Relation::zh, v)),
         "person_role" => text(zh(PersonRole::parse, PersonRole::zh, v)),
         "subject" => text(zh(Subject::parse, Subject::zh, v)),
@@ -355,23 +456,31 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
         "field" => text(zh(ChangeField::parse, ChangeField::zh, v)),
         "education" => text(zh(Education::parse, Education::zh, v)),
         "result" => text(zh(Outcome::parse, Outcome::zh, v)),
-        "cert_status" => text(zh(CertStatus::parse, CertStatus::zh, v)),
-        "verified" => text(zh(Verified::parse, Verified::zh, v)),
+        "cert_status" => tag(
+            zh(CertStatus::parse, CertStatus::zh, v),
+            match v {
+                "valid" => "st-ok",
+                _ => "st-bad",
+            },
+        ),
+        "verified" => tag(
+            zh(Verified::parse, Verified::zh, v),
+            match v {
+                "substantiated" => "st-bad",
+                "pending" => "st-warn",
+                _ => "st-muted",
+            },
+        ),
         "disposition" => text(zh(Disposition::parse, Disposition::zh, v)),
-        "severity" | "risk_worst" => CellView {
-            text: zh(Severity::parse, Severity::zh, v),
-            href: None,
-            class: severity_class(v),
-        },
-        "finding_status" => CellView {
-            text: store::Mark::parse(v).map_or_else(|| v.to_string(), |m| m.zh().to_string()),
-            href: None,
-            class: match v {
+        "severity" | "risk_worst" => tag(zh(Severity::parse, Severity::zh, v), severity_class(v)),
+        "finding_status" => tag(
+            store::Mark::parse(v).map_or_else(|| v.to_string(), |m| m.zh().to_string()),
+            match v {
                 "confirmed" => "st-bad",
                 "dismissed" => "st-muted",
                 _ => "st-warn",
             },
-        },
+        ),
         "rule" => {
             text(FindingKind::from_id(v).map_or_else(|| v.to_string(), |k| k.title().to_string()))
         }
@@ -392,35 +501,23 @@ pub fn cell(column: &str, value: Option<&str>) -> CellView {
         "major_ground" => text(zh(case::MajorGround::parse, case::MajorGround::zh, v)),
         "review_outcome" => text(zh(case::ReviewOutcome::parse, case::ReviewOutcome::zh, v)),
         "deadline" => text(zh(case::DeadlineKind::parse, case::DeadlineKind::zh, v)),
-        "state" => CellView {
-            text: zh(case::CaseState::parse, case::CaseState::zh, v),
-            href: None,
-            class: match v {
+        "state" => tag(
+            zh(case::CaseState::parse, case::CaseState::zh, v),
+            match v {
                 "closed" | "dropped" => "st-muted",
                 "review" | "rectifying" => "st-warn",
                 _ => "",
             },
-        },
-        "major" => CellView {
-            text: v.to_string(),
-            href: None,
-            class: if v == "是" { "st-bad" } else { "" },
-        },
+        ),
+        "major" => tag(v.to_string(), if v == "是" { "st-bad" } else { "" }),
         "days_left" => match v.parse::<i64>() {
-            Ok(n) if n < 0 => CellView {
-                text: format!("已逾期 {} 个工作日", -n),
-                href: None,
-                class: "st-bad",
-            },
-            Ok(0) => CellView {
-                text: "今日到期".into(),
-                href: None,
-                class: "st-warn",
-            },
+            Ok(n) if n < 0 => tag(format!("已逾期 {} 个工作日", -n), "st-bad"),
+            Ok(0) => tag("今日到期".into(), "st-warn"),
             Ok(n) => text(format!("{n} 个工作日")),
             Err(_) => text(v.to_string()),
         },
         "action" => text(action_zh(v).to_string()),
+        "institution_name" => text(v.to_string()),
         // Anything else is free text: personal numbers in it are masked by value.
         _ => text(domain::privacy::mask_text(v).into_owned()),
     }
@@ -458,7 +555,8 @@ pub fn action_zh(code: &str) -> &str {
         .map_or(code, |(_, zh)| zh)
 }
 
-/// Paging links under a table.
+/// Paging under a table (RuoYi style): total, page numbers with gaps, page size
+/// and a jump to a page, 导出.
 #[derive(Debug, Clone, Default)]
 pub struct Pager {
     pub total: u64,
@@ -466,9 +564,19 @@ pub struct Pager {
     pub pages: u32,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// Page numbers to show: `Some((n, link))`, `None` for a gap (…).
+    pub numbers: Vec<Option<(u32, String)>>,
+    pub per_page: u32,
+    /// The list's path (the page-size form posts to it).
+    pub path: String,
+    /// The request's parameters without `page` and `per_page` (kept by the form).
+    pub keep: Vec<(String, String)>,
     /// The current query with `export=xlsx` (the 导出 button).
     pub export: String,
 }
+
+/// The page sizes offered.
+pub const PAGE_SIZES: &[u32] = &[20, 50, 100, 200];
 
 impl Pager {
     /// Links for `path` with the request's `query` (without `page`).
@@ -479,28 +587,55 @@ impl Pager {
         total: u64,
     ) -> Pager {
         let pages = total.div_ceil(u64::from(paging.per_page)).max(1) as u32;
-        let href = |extra: &str| {
-            let mut parts: Vec<String> = query
+        let keep: Vec<(String, String)> = query
+            .iter()
+            .filter(|(k, v)| k != "page" && k != "export" && k != "per_page" && !v.is_empty())
+            .cloned()
+            .collect();
+        let href = |extra: &[String]| {
+            let mut parts: Vec<String> = keep
                 .iter()
-                .filter(|(k, v)| k != "page" && k != "export" && !v.is_empty())
                 .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
                 .collect();
-            if !extra.is_empty() {
-                parts.push(extra.to_string());
+            if paging.per_page != store::browse::Paging::DEFAULT {
+                parts.push(format!("per_page={}", paging.per_page));
             }
+            parts.extend(extra.iter().cloned());
             if parts.is_empty() {
                 path.to_string()
             } else {
                 format!("{path}?{}", parts.join("&"))
             }
         };
+        let page_link = |n: u32| href(&[format!("page={n}")]);
+        // First, last, and two either side of the current page.
+        let mut numbers = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=pages {
+            if n == 1 || n == pages || n.abs_diff(paging.page) <= 2 {
+                if n > last_shown + 1 {
+                    numbers.push(None);
+                }
+                numbers.push(Some((n, page_link(n))));
+                last_shown = n;
+            }
+        }
+        let (prev, next, export) = (
+            (paging.page > 1).then(|| page_link(paging.page - 1)),
+            (paging.page < pages).then(|| page_link(paging.page + 1)),
+            href(&["export=xlsx".to_string()]),
+        );
         Pager {
             total,
             page: paging.page,
             pages,
-            prev: (paging.page > 1).then(|| href(&format!("page={}", paging.page - 1))),
-            next: (paging.page < pages).then(|| href(&format!("page={}", paging.page + 1))),
-            export: href("export=xlsx"),
+            prev,
+            next,
+            numbers,
+            per_page: paging.per_page,
+            path: path.to_string(),
+            keep,
+            export,
         }
     }
 }
@@ -666,5 +801,32 @@ mod tests {
             Some("/institutions?kind=social_org&page=3")
         );
         assert_eq!(p.export, "/institutions?kind=social_org&export=xlsx");
+        assert_eq!(p.numbers.len(), 3);
+        // Long lists: first, last, two either side, gaps between.
+        let p = Pager::new(
+            "/findings",
+            &[],
+            store::browse::Paging::new(Some(10), Some(50)),
+            5000,
+        );
+        let shown: Vec<Option<u32>> = p.numbers.iter().map(|n| n.as_ref().map(|x| x.0)).collect();
+        assert_eq!(
+            shown,
+            [
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(100)
+            ]
+        );
+        assert_eq!(
+            p.numbers[2].as_ref().unwrap().1,
+            "/findings?per_page=50&page=8"
+        );
     }
 }

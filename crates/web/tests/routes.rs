@@ -111,6 +111,12 @@ struct Fixture {
     sessions: BTreeMap<&'static str, (String, String)>,
     inside: Target,
     outside: Target,
+    /// 谁备案谁监管: an institution located in the inside city but registered
+    /// with the province (机构管理办法 第五条(二)), and one of its findings.
+    provincial: (String, i64),
+    /// A finding about an institution absent from the registry whose activity
+    /// took place in the inside city (未备案机构开展评价).
+    unregistered: i64,
     _dir: tempfile::TempDir,
 }
 
@@ -158,14 +164,76 @@ async fn fixture() -> Fixture {
             .find(|i| &i.institution_id == id)
             .map(|i| i.region_code)
     };
+    // The city where the unregistered institution held its activity: the inside
+    // institution is the riskiest one that city registered.
+    let registered =
+        |id: &InstitutionId| tables.institutions.iter().any(|i| &i.institution_id == id);
+    let unregistered_batch = tables
+        .batches
+        .iter()
+        .find(|b| !registered(&b.institution_id))
+        .expect("the generator plants an unregistered institution");
+    let activity_city = tables
+        .sites
+        .iter()
+        .find(|s| Some(&s.site_id) == unregistered_batch.site_id.as_ref())
+        .and_then(|s| s.region_code)
+        .and_then(|r| r.city())
+        .expect("its site has a region");
+    let city_registered = |id: &InstitutionId| {
+        tables
+            .institutions
+            .iter()
+            .any(|i| &i.institution_id == id && Some(i.authority()) == i.region_code.city())
+    };
     let ranked: Vec<(InstitutionId, RegionCode)> = (0..risk.rows.len())
         .filter_map(|r| InstitutionId::parse(risk.get(r, "institution_id")?).ok())
-        .filter(|id| usable(id))
+        .filter(|id| usable(id) && city_registered(id))
         .filter_map(|id| region_of(&id).map(|r| (id, r)))
         .filter(|(_, r)| r.level() == domain::region::RegionLevel::District)
         .collect();
-    let (inside_id, district) = ranked[0].clone();
+    let (inside_id, district) = ranked
+        .iter()
+        .find(|(_, r)| r.city() == Some(activity_city))
+        .cloned()
+        .expect("a city-registered institution where the unregistered activity was");
     let city = district.city().unwrap();
+    let provincial_id = tables
+        .institutions
+        .iter()
+        .find(|i| i.region_code.city() == Some(city) && i.authority() == province)
+        .map(|i| i.institution_id.clone())
+        .expect("a province-registered institution in the city");
+    let first_finding = |filter: store::browse::FindingListFilter| {
+        let store = store.clone();
+        async move {
+            let g = store
+                .finding_list(
+                    &DataScope::Everything,
+                    &filter,
+                    Paging::new(Some(1), Some(1)),
+                )
+                .await
+                .unwrap();
+            g.get(0, "finding_id")
+                .expect("a finding")
+                .parse::<i64>()
+                .unwrap()
+        }
+    };
+    let provincial = (
+        provincial_id.to_string(),
+        first_finding(store::browse::FindingListFilter {
+            institution_id: Some(provincial_id.to_string()),
+            ..Default::default()
+        })
+        .await,
+    );
+    let unregistered = first_finding(store::browse::FindingListFilter {
+        institution_id: Some(unregistered_batch.institution_id.to_string()),
+        ..Default::default()
+    })
+    .await;
     let (outside_id, _) = ranked
         .iter()
         .find(|(_, r)| r.city() != Some(city))
@@ -321,6 +389,8 @@ async fn fixture() -> Fixture {
         sessions,
         inside,
         outside,
+        provincial,
+        unregistered,
         _dir: dir,
     }
 }
@@ -507,7 +577,11 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         for uri in lists {
             let (status, _, page) = call(&f.app, "get", &uri, Some(cookie), None).await;
             // The filter form echoes the query; what counts is the tables.
-            let tables: String = page.split("<table").skip(1).collect();
+            let tables: String = page
+                .split("<table")
+                .skip(1)
+                .filter_map(|t| t.split("</table>").next())
+                .collect();
             if status != StatusCode::OK || tables.contains(o.as_str()) {
                 failures.push(format!(
                     "{} sees {o} (or failed, {status}) at {uri}",
@@ -516,6 +590,51 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             }
         }
     }
+    // 谁备案谁监管 (Hubei 机构管理办法 第五条(二), 监督管理办法 第五条): the
+    // province-registered institution in the city is the province's alone; the
+    // unregistered institution's activity is the city's where it took place.
+    let (p_id, p_finding) = &f.provincial;
+    let out_session = login(&f.app, "target_out").await;
+    for (who, cookie, sees_provincial, sees_unregistered) in [
+        ("admin", &f.sessions["admin"].0, true, true),
+        ("province", &f.sessions["province"].0, true, true),
+        ("city", &f.sessions["city"].0, false, true),
+        ("district", &f.sessions["district"].0, false, false),
+        ("supervisor", &f.sessions["supervisor"].0, false, true),
+        ("target_out", &out_session.0, false, false),
+    ] {
+        let checks = [
+            (format!("/institutions/{p_id}"), sees_provincial),
+            (format!("/findings/{p_finding}"), sees_provincial),
+            (format!("/findings/{}", f.unregistered), sees_unregistered),
+        ];
+        for (uri, sees) in checks {
+            let (status, _, _) = call(&f.app, "get", &uri, Some(cookie), None).await;
+            let want = if sees {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            if status != want {
+                failures.push(format!("{who} at {uri}: {status}, expected {want}"));
+            }
+        }
+        let (_, _, page) = call(
+            &f.app,
+            "get",
+            "/institutions?per_page=200",
+            Some(cookie),
+            None,
+        )
+        .await;
+        let listed = page.contains(p_id.as_str());
+        if who != "target_out" && listed != sees_provincial {
+            failures.push(format!(
+                "{who}: the province-registered {p_id} listed = {listed}"
+            ));
+        }
+    }
+
     // The clerk's list is their institution alone.
     let (cookie, _) = &f.sessions["institution"];
     let (_, _, page) = call(

@@ -43,6 +43,8 @@ pub struct Profile {
     pub plan: Option<FindingKind>,
     /// False for the institution of the unregistered-institution injection.
     pub registered: bool,
+    /// Registered with the province (省本级备案) rather than its city.
+    pub provincial: bool,
 }
 
 /// Institution-level injections decided with the skeleton.
@@ -174,6 +176,7 @@ pub fn skeleton(ctx: &Ctx, scale: u32, rng: &mut ChaCha8Rng) -> Vec<Profile> {
                 act_to,
                 plan: None,
                 registered: true,
+                provincial: false,
             });
         }
     }
@@ -211,9 +214,18 @@ pub fn skeleton(ctx: &Ctx, scale: u32, rng: &mut ChaCha8Rng) -> Vec<Profile> {
         with_fakes.push(p);
         with_fakes.extend(fake);
     }
+    let mut employers = 0usize;
     for (i, p) in with_fakes.iter_mut().enumerate() {
         p.index = i;
         p.seq = i as u32 + 1;
+        // Every third employer, from the second on, stands for the 中央在鄂企业
+        // and 省属企业 that register with the province (Hubei 机构管理办法 第五条(二)
+        // "原则上在省本级备案"): a rule on the order, not a draw, so the random
+        // stream — and every other row — is what it was before the column.
+        if p.kind == InstitutionKind::Employer && p.registered {
+            p.provincial = employers % 3 == 1;
+            employers += 1;
+        }
     }
     with_fakes
 }
@@ -344,6 +356,16 @@ pub fn mean_batch_size(p: &Profile, rng: &mut ChaCha8Rng) -> f64 {
     scaled.clamp(8.0, 45.0)
 }
 
+/// Where an institution registered: the province for the provincial employers,
+/// else the default of [`Institution::default_authority`].
+fn registering_authority(p: &Profile, region: &RegionCode) -> RegionCode {
+    if p.provincial {
+        region.province()
+    } else {
+        Institution::default_authority(p.kind, region)
+    }
+}
+
 /// Builds the registration rows of an institution.
 pub fn build(ctx: &mut Ctx, p: &Profile, mean_size: f64, rng: &mut ChaCha8Rng) -> InstDraft {
     let city = ctx.cities[p.city].clone();
@@ -376,6 +398,7 @@ pub fn build(ctx: &mut Ctx, p: &Profile, mean_size: f64, rng: &mut ChaCha8Rng) -
         status_since: p.status_since,
         employee_count: None,
         phone: Some(names::phone(rng, &city).into()),
+        registered_by: Some(registering_authority(p, &district.code)),
     };
     let mut d = InstDraft {
         inst,
@@ -527,6 +550,7 @@ fn build_sites(
             }),
             registered_on: Some(registered_on),
             revoked_on,
+            region_code: Some(district.code),
         });
     }
 }

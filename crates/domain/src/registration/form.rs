@@ -70,6 +70,8 @@ pub struct RegistrationForm {
     pub sites: String,
     pub phone: String,
     pub employee_count: String,
+    /// `1` (a ticked box): register with the province (省本级备案).
+    pub provincial: String,
 }
 
 /// A new examination site of a registration.
@@ -95,6 +97,10 @@ pub struct NewRegistration {
     pub sites: Vec<NewSite>,
     pub phone: Option<String>,
     pub employee_count: Option<u32>,
+    /// 省本级备案: Hubei 机构管理办法 第五条(二) "中央在鄂企业、部属院校、省属企业、
+    /// 省属院校原则上在省本级备案"; otherwise the default authority of the kind
+    /// ([`crate::model::Institution::default_authority`]).
+    pub provincial: bool,
 }
 
 /// The basic information an institution may change (第十八条: "评价机构需变更单位
@@ -386,8 +392,18 @@ impl NewRegistration {
                 sites,
                 phone,
                 employee_count,
+                provincial: matches!(form.provincial.trim(), "1" | "on" | "true" | "是"),
             }),
             _ => Err(FormErrors(e.0)),
+        }
+    }
+
+    /// The authority the institution registers with (备案机关).
+    pub fn authority(&self) -> RegionCode {
+        if self.provincial {
+            self.region_code.province()
+        } else {
+            crate::model::Institution::default_authority(self.kind, &self.region_code)
         }
     }
 

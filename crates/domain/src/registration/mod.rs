@@ -302,16 +302,19 @@ pub enum Refusal {
         cancelled_on: Date,
         reapply_from: Date,
     },
-    /// The credit code already has a registration in force.
-    #[error("统一社会信用代码 {credit_code} 已备案为机构 {institution_id}")]
+    /// The credit code already has a registration in force (the institution is
+    /// not named: it may lie outside the caller's jurisdiction).
+    #[error("统一社会信用代码 {credit_code} 已有在册备案；如需变更请向其备案机关申请")]
     AlreadyRegistered {
         credit_code: CreditCode,
         institution_id: String,
     },
-    /// The city already has the maximum of 社评组织 for an occupation.
+    /// The city already has the maximum of 社评组织 for an occupation (the
+    /// institutions are counted, not named: some may lie outside the caller's
+    /// jurisdiction).
     #[error(
-        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}（{}），每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家（第九条(二)5）",
-        institutions.len(), institutions.join("、")
+        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}，每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家（第九条(二)5）",
+        institutions.len()
     )]
     SocialOrgLimit {
         city: RegionCode,
@@ -490,6 +493,7 @@ mod tests {
             status_since: None,
             employee_count: None,
             phone: None,
+            registered_by: None,
         }
     }
 
@@ -618,6 +622,7 @@ mod tests {
             sites: "武汉市洪山区珞喻路1号 | 60\n武汉市洪山区珞喻路3号\n".into(),
             phone: "027-87654321".into(),
             employee_count: String::new(),
+            provincial: String::new(),
         }
     }
 

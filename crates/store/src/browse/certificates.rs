@@ -31,10 +31,16 @@ impl Store {
             return Ok(Grid::default());
         }
         let mut q = Query::new("FROM certificates c");
-        q.when("c.cert_no", "=", text(&c.cert_no))
-            .when("c.candidate_id", "=", text(&c.id_number).map(upper))
-            .when("c.name", "=", text(&c.name))
-            .scoped(scope, Via::InstitutionColumn("c.institution_id"));
+        q.when("c.cert_no", "=", text(&c.cert_no)).when(
+            "c.candidate_id",
+            "=",
+            text(&c.id_number).map(upper),
+        );
+        if let Some(name) = text(&c.name) {
+            // A name or its beginning (a surname, 张 or 张三).
+            q.and("c.name LIKE {} ESCAPE '\\'", vec![like_prefix(&name)]);
+        }
+        q.scoped(scope, Via::InstitutionColumn("c.institution_id"));
         use Kind::*;
         Ok(in_transaction!(read self, w => grid(&mut w, &[
             ("cert_ref", "c.seq", Int),

@@ -23,6 +23,9 @@ pub struct Dashboard {
     pub by_item: Vec<(u8, String, u64)>,
     /// Latest run: findings and institutions at risk by city code.
     pub by_city: Vec<(String, u64)>,
+    /// Whether `by_city` holds districts (a city's dashboard) rather than cities;
+    /// it is empty for a district or an institution, where there is one area.
+    pub by_district: bool,
     /// Activities and their findings by month (`YYYY-MM`).
     pub by_month: Vec<(String, u64, u64)>,
     /// Findings still open, by severity code.
@@ -109,7 +112,7 @@ impl Store {
 
             let mut q = Query::new("FROM findings f");
             q.when("f.last_run", "=", Some(Value::Int(run)))
-                .scoped(scope, Via::InstitutionColumn("f.institution_id"));
+                .scoped(scope, Via::Findings("f"));
             d.by_item = w
                 .fetch(format!("SELECT f.item, f.severity, COUNT(*) {} GROUP BY f.item, f.severity ORDER BY f.item", q.from_where), &q.values, &[Int, Text, Int])
                 .await?
@@ -122,15 +125,29 @@ impl Store {
                 .iter()
                 .map(|r| (r[0].text().unwrap_or_default(), r[1].int() as u64))
                 .collect();
-            let mut q = Query::new("FROM findings f JOIN institutions i ON i.institution_id = f.institution_id");
-            q.when("f.last_run", "=", Some(Value::Int(run)))
-                .scoped(scope, Via::Institutions("i"));
-            d.by_city = w
-                .fetch(format!("SELECT SUBSTR(i.region_code, 1, 4) AS c, COUNT(*) {} GROUP BY c ORDER BY c", q.from_where), &q.values, &[Text, Int])
-                .await?
-                .iter()
-                .map(|r| (format!("{}00", r[0].text().unwrap_or_default()), r[1].int() as u64))
-                .collect();
+            // By area one tier below the caller's: cities for the province (the
+            // map), districts for a city; a district or an institution is one area.
+            let area = match scope {
+                DataScope::Everything => Some("SUBSTR(i.region_code, 1, 4) || '00'"),
+                DataScope::Region(r) => match r.level() {
+                    domain::region::RegionLevel::Province => Some("SUBSTR(i.region_code, 1, 4) || '00'"),
+                    domain::region::RegionLevel::City => Some("i.region_code"),
+                    domain::region::RegionLevel::District => None,
+                },
+                DataScope::Institution(_) => None,
+            };
+            d.by_district = matches!(scope, DataScope::Region(r) if r.level() == domain::region::RegionLevel::City);
+            if let Some(area) = area {
+                let mut q = Query::new("FROM findings f JOIN institutions i ON i.institution_id = f.institution_id");
+                q.when("f.last_run", "=", Some(Value::Int(run)))
+                    .scoped(scope, Via::Institutions("i"));
+                d.by_city = w
+                    .fetch(format!("SELECT {area} AS c, COUNT(*) {} GROUP BY c ORDER BY c", q.from_where), &q.values, &[Text, Int])
+                    .await?
+                    .iter()
+                    .map(|r| (r[0].text().unwrap_or_default(), r[1].int() as u64))
+                    .collect();
+            }
 
             let mut q = Query::new("FROM institutions i LEFT JOIN regions g ON g.region_code = i.region_code");
             q.scoped(scope, Via::Institutions("i"))
@@ -180,7 +197,7 @@ impl Store {
                 Some(h) => {
                     let mut q = Query::new("FROM run_findings r JOIN findings f ON f.finding_id = r.finding_id");
                     q.when("r.run_id", "=", Some(Value::Int(run)))
-                        .scoped(scope, Via::InstitutionColumn("f.institution_id"));
+                        .scoped(scope, Via::Findings("f"));
                     let lines = w
                         .fetch(format!("SELECT r.detail {}", q.from_where), &q.values, &[Kind::Text])
                         .await?

@@ -14,6 +14,12 @@ pub struct FindingListFilter {
     pub batch_id: Option<String>,
     /// Region code or prefix of the institution.
     pub region: Option<String>,
+    /// Activities starting on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Activities starting on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Institution name (contains).
+    pub institution_name: Option<String>,
 }
 
 /// One finding with what the latest run said of it and its marks.
@@ -24,6 +30,8 @@ pub struct FindingDetail {
     pub detail: String,
     pub marks: Grid,
     pub institution_name: Option<String>,
+    /// The cases opened from this finding (any state).
+    pub cases: Grid,
 }
 
 impl Store {
@@ -45,12 +53,39 @@ impl Store {
                 .when("f.institution_id", "=", text(&f.institution_id))
                 .when("f.batch_id", "=", text(&f.batch_id));
             if let Some((lo, hi)) = f.region.as_deref().and_then(prefix_range) {
+                // An institution's findings by where it is; an unregistered
+                // one's by where the activity took place.
                 q.and(
-                    "f.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {} AND {})",
-                    vec![Value::Text(lo.into()), Value::Text(hi.into())],
+                    "(f.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {} AND {}) \
+                     OR (NOT EXISTS (SELECT 1 FROM institutions zr WHERE zr.institution_id = f.institution_id) \
+                     AND f.region_code BETWEEN {} AND {}))",
+                    vec![
+                        Value::Text(lo.clone().into()),
+                        Value::Text(hi.clone().into()),
+                        Value::Text(lo.into()),
+                        Value::Text(hi.into()),
+                    ],
                 );
             }
-            q.scoped(scope, Via::InstitutionColumn("f.institution_id"));
+            if let Some(name) = text(&f.institution_name) {
+                q.and(
+                    "f.institution_id IN (SELECT institution_id FROM institutions WHERE name LIKE {} ESCAPE '\\')",
+                    vec![like_contains(&name)],
+                );
+            }
+            if f.from.is_some() || f.to.is_some() {
+                let day = |d: NaiveDate| Value::DateTime(d.and_hms_opt(0, 0, 0).expect("midnight"));
+                let from = f.from.map_or(Value::DateTime(chrono::NaiveDateTime::MIN), day);
+                let to = f
+                    .to
+                    .and_then(|d| d.succ_opt())
+                    .map_or(Value::DateTime(chrono::NaiveDateTime::MAX), day);
+                q.and(
+                    "f.batch_id IN (SELECT batch_id FROM batches WHERE start_at >= {} AND start_at < {})",
+                    vec![from, to],
+                );
+            }
+            q.scoped(scope, Via::Findings("f"));
             grid(&mut w, FINDING_COLS, &q, "f.item, f.finding_id", Some(paging)).await?
         }))
     }
@@ -59,7 +94,7 @@ impl Store {
     pub async fn finding(&self, scope: &DataScope, id: i64) -> Result<Option<FindingDetail>> {
         let mut q = Query::new("FROM findings f");
         q.when("f.finding_id", "=", Some(Value::Int(id)))
-            .scoped(scope, Via::InstitutionColumn("f.institution_id"));
+            .scoped(scope, Via::Findings("f"));
         let mut cols: Vec<Col> = FINDING_COLS.to_vec();
         cols.extend_from_slice(&[
             ("disposition", "(SELECT r.disposition FROM run_findings r WHERE r.run_id = f.last_run AND r.finding_id = f.finding_id)", Kind::Text),
@@ -105,7 +140,15 @@ impl Store {
                         .and_then(|r| r[0].text()),
                     None => None,
                 };
-                Some(FindingDetail { head, detail, marks, institution_name })
+                let mut cq = Query::new("FROM case_findings cf JOIN cases c ON c.case_id = cf.case_id");
+                cq.when("cf.finding_id", "=", Some(Value::Int(id)));
+                let cases = grid(&mut w, &[
+                    ("case_id", "c.case_id", Kind::Int),
+                    ("number", "c.number", Kind::Text),
+                    ("party_name", "c.party_name", Kind::Text),
+                    ("state", "c.state", Kind::Text),
+                ], &cq, "c.case_id", None).await?;
+                Some(FindingDetail { head, detail, marks, institution_name, cases })
             }
         }))
     }
@@ -114,7 +157,7 @@ impl Store {
     pub async fn finding_in_scope(&self, scope: &DataScope, id: i64) -> Result<bool> {
         let mut q = Query::new("FROM findings f");
         q.when("f.finding_id", "=", Some(Value::Int(id)))
-            .scoped(scope, Via::InstitutionColumn("f.institution_id"));
+            .scoped(scope, Via::Findings("f"));
         let g = in_transaction!(read self, w => grid(&mut w, &[("finding_id", "f.finding_id", Kind::Int)], &q, "", None).await?);
         Ok(!g.rows.is_empty())
     }

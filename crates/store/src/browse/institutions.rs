@@ -55,12 +55,9 @@ impl Store {
                 .when("i.status", "=", text(&f.status))
                 .when("i.expires_on", "<=", f.expires_by.map(Value::Date));
             if let Some(v) = text(&f.q) {
-                let like = match &v {
-                    Value::Text(t) => Value::Text(format!("%{t}%").into()),
-                    _ => unreachable!("text() gives text"),
-                };
+                let like = like_contains(&v);
                 q.and(
-                    "i.institution_id = {} OR i.credit_code = {} OR i.name LIKE {}",
+                    "i.institution_id = {} OR i.credit_code = {} OR i.name LIKE {} ESCAPE '\\'",
                     vec![v.clone(), v, like],
                 );
             }

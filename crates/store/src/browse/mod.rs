@@ -153,6 +153,27 @@ impl Query {
     }
 }
 
+/// A `LIKE … ESCAPE '\'` pattern for text containing `t` (its own `%`, `_` and
+/// `\` match literally).
+pub(crate) fn like_contains(t: &Value<'static>) -> Value<'static> {
+    Value::Text(format!("%{}%", like_escape(t)).into())
+}
+
+/// A `LIKE … ESCAPE '\'` pattern for text starting with `t`.
+pub(crate) fn like_prefix(t: &Value<'static>) -> Value<'static> {
+    Value::Text(format!("{}%", like_escape(t)).into())
+}
+
+fn like_escape(t: &Value<'static>) -> String {
+    let s = match t {
+        Value::Text(s) => s.to_string(),
+        _ => String::new(),
+    };
+    s.replace('\\', r"\\")
+        .replace('%', r"\%")
+        .replace('_', r"\_")
+}
+
 pub(crate) fn text(s: &Option<String>) -> Option<Value<'static>> {
     s.as_deref()
         .map(str::trim)
@@ -238,11 +259,21 @@ fn prefix_range(prefix: &str) -> Option<(String, String)> {
 /// Findings list columns (预警中心 and the findings of a detail page).
 const FINDING_COLS: &[Col] = &[
     ("finding_id", "f.finding_id", Kind::Int),
-    ("item", "f.item", Kind::Int),
     ("severity", "f.severity", Kind::Text),
+    ("item", "f.item", Kind::Int),
     ("rule", "f.rule", Kind::Text),
     ("institution_id", "f.institution_id", Kind::Text),
+    (
+        "institution_name",
+        "(SELECT i.name FROM institutions i WHERE i.institution_id = f.institution_id)",
+        Kind::Text,
+    ),
     ("batch_id", "f.batch_id", Kind::Text),
+    (
+        "activity_date",
+        "(SELECT b.start_at FROM batches b WHERE b.batch_id = f.batch_id)",
+        Kind::DateTime,
+    ),
     ("candidate_id", "f.candidate_id", Kind::Text),
     ("cert_no", "f.cert_no", Kind::Text),
     ("person_id", "f.person_id", Kind::Text),

@@ -144,7 +144,7 @@ impl Store {
                     return Err(Error::NoSuchInstitution(i.to_string()));
                 };
                 if !in_scope(&mut w, scope, i).await? {
-                    return Err(Error::Forbidden(format!("机构 {i} 不在您的管辖范围内")));
+                    return Err(Error::Forbidden("该机构不在您的管辖范围内（谁备案谁监管）".into()));
                 }
                 let year = now.date().year();
                 let (last,) = fetch_one::<(Option<i64>,), _>(
@@ -234,7 +234,7 @@ impl Store {
                 return Err(Error::NoSuchInstitution(institution_id.to_string()));
             }
             if !in_scope(&mut w, scope, institution_id).await? {
-                return Err(Error::Forbidden(format!("机构 {institution_id} 不在您的管辖范围内")));
+                return Err(Error::Forbidden("该机构不在您的管辖范围内（谁备案谁监管）".into()));
             }
             let conflict_id = w
                 .insert_returning(

@@ -37,9 +37,22 @@ impl Store {
     ) -> Result<InstitutionId> {
         if !admits_region(scope, &new.region_code) {
             return Err(Error::Forbidden(format!(
-                "registering in {} is outside the caller's scope",
+                "所在地区 {} 不在您的管辖范围内",
                 new.region_code
             )));
+        }
+        // 谁备案谁监管: the caller registers only what they will supervise — a
+        // 省本级 registration or a 职业资格鉴定机构 (第五条(一)) is the province's.
+        let authority = new.authority();
+        let supervised = match scope {
+            DataScope::Everything => true,
+            DataScope::Region(r) => domain::access::supervises(r, &new.region_code, &authority),
+            DataScope::Institution(_) => false,
+        };
+        if !supervised {
+            return Err(Error::Forbidden(
+                "省本级备案及职业资格鉴定机构备案由省级人社部门办理（机构管理办法第五条）".into(),
+            ));
         }
         let id = in_transaction!(self, w => {
             self.registry_lock(&mut w).await?;
@@ -85,6 +98,7 @@ impl Store {
                 status_since: Some(today),
                 employee_count: new.employee_count,
                 phone: new.phone.as_deref().map(Text::from),
+                registered_by: Some(new.authority()),
             };
             insert_rows(&mut w, std::slice::from_ref(&institution)).await?;
             let scopes: Vec<Scope> = new

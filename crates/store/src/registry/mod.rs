@@ -308,11 +308,15 @@ async fn guarded<W: Writer>(
     )
     .await?
     .ok_or_else(|| Error::NoSuchInstitution(id.to_string()))?;
-    if !scope.admits(&institution.region_code, &institution.institution_id) {
-        return Err(Error::Forbidden(format!(
-            "机构 {id} 备案在 {}，不在您的管辖范围内",
-            institution.region_code
-        )));
+    if !scope.admits(
+        &institution.institution_id,
+        &institution.region_code,
+        &institution.authority(),
+    ) {
+        // The message names nothing of the institution: the caller may not see it.
+        return Err(Error::Forbidden(
+            "该机构不由您所在的人社部门备案监管（谁备案谁监管）".into(),
+        ));
     }
     if write && matches!(scope, DataScope::Institution(_)) {
         return Err(Error::Forbidden(
@@ -514,6 +518,8 @@ fn site_row(site_id: SiteId, id: &InstitutionId, site: &NewSite, today: NaiveDat
         capacity: site.capacity,
         registered_on: Some(today),
         revoked_on: None,
+        // The form gives an address, not a region: not guessed.
+        region_code: None,
     }
 }
 

@@ -29,7 +29,7 @@ pub async fn list(
     };
     let p = paging(&q);
     let grid = st.store.batches(caller.scope(), &f, p).await?;
-    let table = TableView::of(&grid, &[], &[]);
+    let table = TableView::of(&grid, &[], &[]).for_viewer(&caller);
     if is_export(&q) {
         caller.log(&st, "export", "评价活动").await?;
         return export::xlsx("评价活动", &table);
@@ -75,29 +75,34 @@ pub async fn detail(
         Section {
             id: "candidates",
             title: "考生、成绩与证书",
-            table: TableView::of(&d.candidates, &[], &[("name", "姓名")]),
+            table: TableView::of(&d.candidates, &[], &[("name", "姓名")]).for_viewer(&caller),
+            more: None,
         },
         Section {
             id: "sessions",
             title: "考试场次",
-            table: TableView::of(&d.sessions, &[], &[]),
+            table: TableView::of(&d.sessions, &[], &[]).for_viewer(&caller),
+            more: None,
         },
         Section {
             id: "staff",
             title: "考务人员",
-            table: TableView::of(&d.staff, &[], &[("name", "姓名")]),
+            table: TableView::of(&d.staff, &[], &[("name", "姓名")]).for_viewer(&caller),
+            more: None,
         },
         Section {
             id: "changes",
             title: "考务变更",
-            table: TableView::of(&d.changes, &[], &[]),
+            table: TableView::of(&d.changes, &[], &[]).for_viewer(&caller),
+            more: None,
         },
     ];
     if caller.role().may(Permission::ViewFindings) {
         sections.push(Section {
             id: "findings",
             title: "本批次预警",
-            table: TableView::of(&d.findings, &["batch_id"], &[]),
+            table: TableView::of(&d.findings, &["batch_id"], &[]).for_viewer(&caller),
+            more: None,
         });
     }
     render(&BatchPage {

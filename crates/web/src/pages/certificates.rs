@@ -55,7 +55,7 @@ async fn page(
     let c = query_of(st, caller, q);
     let p = paging(q);
     let grid = st.store.certificates(caller.scope(), &c, p).await?;
-    let table = TableView::of(&grid, &["cert_ref"], &[("name", "姓名")]);
+    let table = TableView::of(&grid, &["cert_ref"], &[("name", "姓名")]).for_viewer(caller);
     if is_export(q) {
         caller.log(st, "export", "证书查询结果").await?;
         return export::xlsx("证书查询结果", &table);

@@ -44,10 +44,18 @@ pub async fn list(
         institution_id: param(&q, "institution_id"),
         batch_id: param(&q, "batch_id"),
         region: param(&q, "region"),
+        from: super::date_param(&q, "from", "活动起始日期")?,
+        to: super::date_param(&q, "to", "活动截止日期")?,
+        institution_name: param(&q, "institution_name"),
     };
     let p = paging(&q);
     let grid = st.store.finding_list(caller.scope(), &f, p).await?;
-    let table = TableView::of(&grid, &["person_id"], &[]);
+    let table = TableView::of(
+        &grid,
+        &["person_id", "cert_no"],
+        &[("institution_name", "机构"), ("activity_date", "活动时间")],
+    )
+    .for_viewer(&caller);
     if is_export(&q) {
         caller.log(&st, "export", "预警列表").await?;
         return export::xlsx("预警列表", &table);
@@ -90,9 +98,16 @@ pub async fn list(
                     .collect(),
             ),
             FilterField::select("rule", "规则", &f.rule, rules),
-            FilterField::text("institution_id", "机构编码", &f.institution_id),
+            FilterField::text("institution_name", "机构名称", &f.institution_name),
             FilterField::text("batch_id", "批次号", &f.batch_id),
-            FilterField::text("region", "地区代码", &f.region),
+            FilterField::select(
+                "region",
+                "所在地区",
+                &f.region,
+                super::region_choices(&st, &caller).await?,
+            ),
+            FilterField::date("from", "活动起始", &param(&q, "from")),
+            FilterField::date("to", "活动截止", &param(&q, "to")),
         ],
         pager: Pager::new("/findings", &q, p, grid.total),
         table,
@@ -107,13 +122,16 @@ pub struct FindingPage {
     pub chrome: Chrome,
     pub id: i64,
     pub head: Vec<(String, CellView)>,
-    pub institution_name: String,
+    /// The institution concerned (its name, linked).
+    pub institution: Option<CellView>,
     pub basis: String,
     pub article: String,
     pub rule_text: String,
     pub regulation: String,
-    pub evidence: String,
+    pub evidence: Vec<crate::evidence::EvidenceRow>,
     pub marks: TableView,
+    /// Cases already opened from this finding.
+    pub cases: TableView,
     pub can_mark: bool,
     pub status: String,
     /// Whether the caller may open a case from the finding, and against whom.
@@ -158,11 +176,40 @@ pub async fn detail(
         })
         .map(|d| d.regulation().to_string())
         .unwrap_or_default();
+    let links = crate::evidence::Links {
+        activities: true,
+        institutions: true,
+        certificates: caller.role().may(Permission::LookupCertificates),
+    };
     let evidence = json
         .get("evidence")
-        .map(|e| serde_json::to_string_pretty(e).unwrap_or_default())
+        .map(|e| crate::evidence::rows(e, links))
         .unwrap_or_default();
-    let head = crate::view::fields(&d.head, &["first_run", "last_run"]);
+    // The head without empty fields; the institution by name, linked.
+    let head: Vec<(String, CellView)> = crate::view::fields(
+        &d.head,
+        &[
+            "first_run",
+            "last_run",
+            "institution_id",
+            "institution_name",
+        ],
+    )
+    .into_iter()
+    .filter(|(_, c)| !c.text.is_empty())
+    .map(|(l, mut c)| {
+        if c.href
+            .as_deref()
+            .is_some_and(|h| !crate::view::may_follow(caller.role(), h))
+        {
+            c.href = None;
+        }
+        if l == "批次号" && d.head.get(0, "activity_date").is_none() {
+            c.href = None;
+        }
+        (l, c)
+    })
+    .collect();
     let mut parties = Vec::new();
     if let Some(i) = d.head.get(0, "institution_id") {
         parties.push((
@@ -186,13 +233,24 @@ pub async fn detail(
         chrome: Chrome::new(&caller, format!("预警 #{id}"), "/findings"),
         id,
         head,
-        institution_name: d.institution_name.unwrap_or_default(),
+        institution: d.head.get(0, "institution_id").map(|i| CellView {
+            text: d
+                .institution_name
+                .clone()
+                .map_or_else(|| format!("{i}（未备案）"), |n| format!("{n}（{i}）")),
+            href: d
+                .institution_name
+                .is_some()
+                .then(|| format!("/institutions/{}", crate::view::enc(i))),
+            ..CellView::default()
+        }),
         basis: s("basis"),
         article: s("article"),
         rule_text,
         regulation,
-        evidence: mask_evidence(&evidence),
+        evidence,
         marks: TableView::of(&d.marks, &[], &[]),
+        cases: TableView::of(&d.cases, &[], &[("party_name", "当事人")]).for_viewer(&caller),
         can_mark: caller.role().may(Permission::MarkFindings),
         can_open_case: caller.role().may(Permission::HandleCases) && !parties.is_empty(),
         parties,

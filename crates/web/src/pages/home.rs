@@ -21,6 +21,10 @@ pub struct HomePage {
     pub cards: Vec<(String, String, String)>,
     pub data: String,
     pub show_findings: bool,
+    /// The title of the by-area chart (cities or districts).
+    pub area_title: &'static str,
+    /// Whether there is more than one area to chart.
+    pub show_areas: bool,
     pub run: String,
     pub open_grave: u64,
     pub expiring: TableView,
@@ -112,15 +116,19 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
             ));
         }
     }
-    let province = d
-        .by_city
-        .first()
-        .map(|(c, _)| c[..2].to_string())
-        .or_else(|| match caller.scope() {
-            domain::access::DataScope::Region(r) => Some(r.as_str()[..2].to_string()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    // The map is the province's cities: only where the areas are cities.
+    let province = if d.by_district {
+        String::new()
+    } else {
+        d.by_city
+            .first()
+            .map(|(c, _)| c[..2].to_string())
+            .or_else(|| match caller.scope() {
+                domain::access::DataScope::Region(r) => Some(r.as_str()[..2].to_string()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
     let items: Vec<serde_json::Value> = (1..=15u8)
         .map(|i| {
             let n = |s: Severity| {
@@ -145,10 +153,16 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         "months": d.by_month.iter().map(|(m, b, f)| serde_json::json!({"month": m, "batches": b, "findings": f})).collect::<Vec<_>>(),
         "map": if crate::assets::has_map(&province) { format!("/assets/geo/{province}.json") } else { String::new() },
     });
+    // The run's own totals are the province's: show the caller's share only.
+    let in_scope: u64 = d.by_item.iter().map(|(_, _, n)| n).sum();
     let run = d.run.map_or_else(
         || "尚未筛查".to_string(),
-        |(id, at, as_of, n, new)| {
-            format!("第 {id} 次筛查：{at} 完成，数据截止 {as_of}，预警 {n} 条（新增 {new} 条）")
+        |(id, at, as_of, _, _)| {
+            if show_findings {
+                format!("第 {id} 次筛查：{at} 完成，数据截止 {as_of}；本辖区预警 {in_scope} 条")
+            } else {
+                format!("第 {id} 次筛查：{at} 完成，数据截止 {as_of}")
+            }
         },
     );
     render(&HomePage {
@@ -156,9 +170,15 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         cards,
         data: data.to_string().replace('<', "\\u003c"),
         show_findings,
+        area_title: if d.by_district {
+            "预警：按区县"
+        } else {
+            "预警：按市州"
+        },
+        show_areas: show_findings && !d.by_city.is_empty(),
         run,
         open_grave: open(Severity::Grave),
-        expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]),
+        expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]).for_viewer(&caller),
         overdue: deadline_table(&late),
         due_soon: deadline_table(&soon),
         due_soon_days: st.store.case_procedure().due_soon_working_days,

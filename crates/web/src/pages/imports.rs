@@ -181,17 +181,16 @@ pub async fn out_of_scope(st: &AppState, scope: &DataScope, t: &Tables) -> Resul
     if matches!(scope, DataScope::Everything) {
         return Ok(problems);
     }
-    // Which region each referenced institution is registered in: the upload's
-    // own registry first, then the store's.
-    let mut region: HashMap<String, domain::RegionCode> = st
-        .store
-        .institutions_table()
-        .await?
-        .into_iter()
-        .map(|i| (i.institution_id.to_string(), i.region_code))
-        .collect();
-    for i in &t.institutions {
-        region.insert(i.institution_id.to_string(), i.region_code);
+    // Where each referenced institution is and who registered it (谁备案谁监管):
+    // the store's registry and the upload's own rows — both must be in scope, so
+    // an upload cannot move an institution into the caller's hands.
+    let mut region: HashMap<String, Vec<(domain::RegionCode, domain::RegionCode)>> = HashMap::new();
+    let stored = st.store.institutions_table().await?;
+    for i in stored.iter().chain(&t.institutions) {
+        region
+            .entry(i.institution_id.to_string())
+            .or_default()
+            .push((i.region_code, i.authority()));
     }
     let mut owners: HashMap<String, String> = t
         .batches
@@ -270,7 +269,9 @@ pub async fn out_of_scope(st: &AppState, scope: &DataScope, t: &Tables) -> Resul
     }
     for (what, inst) in touched {
         let ok = match domain::ids::InstitutionId::parse(&inst) {
-            Ok(id) => region.get(&inst).is_some_and(|r| scope.admits(r, &id)),
+            Ok(id) => region
+                .get(&inst)
+                .is_some_and(|all| all.iter().all(|(r, by)| scope.admits(&id, r, by))),
             Err(_) => false,
         };
         if !ok {

@@ -53,3 +53,33 @@ pub fn paging(q: &Params) -> Paging {
 pub fn is_export(q: &Params) -> bool {
     param(q, "export").as_deref() == Some("xlsx")
 }
+
+/// The regions of the caller's jurisdiction for a filter, by name (cities, and
+/// their districts indented), with their codes as values.
+pub async fn region_choices(
+    st: &crate::AppState,
+    caller: &crate::auth::Caller,
+) -> Result<Vec<(String, String)>> {
+    use domain::access::DataScope;
+    use domain::region::RegionLevel;
+    let mut out = Vec::new();
+    for (code, name) in st.store.regions().await? {
+        let Ok(r) = domain::RegionCode::parse(&code) else {
+            continue;
+        };
+        let inside = match caller.scope() {
+            DataScope::Everything => true,
+            DataScope::Region(own) => own.contains(&r) && *own != r,
+            DataScope::Institution(_) => false,
+        };
+        if !inside {
+            continue;
+        }
+        let label = match r.level() {
+            RegionLevel::District => format!("\u{3000}{name}"),
+            _ => name,
+        };
+        out.push((code, label));
+    }
+    Ok(out)
+}

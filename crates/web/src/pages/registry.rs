@@ -12,6 +12,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use domain::access::DataScope;
 use domain::enums::InstitutionKind;
 use domain::ids::{InstitutionId, SiteId};
 use domain::registration::{
@@ -37,6 +38,17 @@ pub struct RegisterPage {
     pub kinds: Vec<(String, String)>,
     /// The rules of 备案 in a line ([`domain::registration::rules_zh`]).
     pub rules: String,
+    /// Whether the caller may register 省本级 (a province official or the administrator).
+    pub provincial_allowed: bool,
+}
+
+/// Whether `caller` registers for the province (省本级备案).
+fn provincial_allowed(caller: &Caller) -> bool {
+    match caller.scope() {
+        DataScope::Everything => true,
+        DataScope::Region(r) => r.level() == domain::region::RegionLevel::Province,
+        DataScope::Institution(_) => false,
+    }
 }
 
 /// `GET /institutions/new`.
@@ -51,6 +63,7 @@ pub async fn new_form(caller: Caller) -> Result<Response> {
             InstitutionKind::zh,
         ),
         rules: domain::registration::rules_zh(),
+        provincial_allowed: provincial_allowed(&caller),
     })
 }
 
@@ -80,6 +93,7 @@ pub async fn register(
                 InstitutionKind::zh,
             ),
             rules: domain::registration::rules_zh(),
+            provincial_allowed: provincial_allowed(&caller),
         })
         .map(|mut r| {
             *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
@@ -103,10 +117,7 @@ pub async fn register(
             Ok(Redirect::to(&format!("/institutions/{id}")).into_response())
         }
         Err(store::Error::Refused { reason }) => again(vec![format!("不予备案：{reason}")]),
-        Err(store::Error::Forbidden(_)) => again(vec![format!(
-            "所在地区 {} 不在您的管辖范围内",
-            new.region_code
-        )]),
+        Err(store::Error::Forbidden(why)) => again(vec![why]),
         Err(e) => Err(e.into()),
     }
 }

@@ -27,7 +27,7 @@ pub async fn list(
     }
     let p = paging(&q);
     let grid = st.store.risk_list(caller.scope(), p).await?;
-    let table = TableView::of(&grid, &["per_item"], &[("name", "机构名称")]);
+    let table = TableView::of(&grid, &["per_item"], &[("name", "机构名称")]).for_viewer(&caller);
     let note = st
         .store
         .latest_run_summary()
@@ -66,7 +66,11 @@ async fn workbook(st: &AppState, caller: &Caller) -> Result<Vec<u8>> {
         .institutions_table()
         .await?
         .into_iter()
-        .filter(|i| caller.scope().admits(&i.region_code, &i.institution_id))
+        .filter(|i| {
+            caller
+                .scope()
+                .admits(&i.institution_id, &i.region_code, &i.authority())
+        })
         .collect();
     let mut tables = Tables {
         institutions,

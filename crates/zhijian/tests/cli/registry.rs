@@ -64,6 +64,7 @@ fn new(n: u32, kind: &str, region_code: &str, scopes: &str) -> NewRegistration {
         sites: format!("湖北省测试路{n}号 | 40\n湖北省测试路{n}号附楼"),
         phone: "027-87654321".into(),
         employee_count: String::new(),
+        provincial: String::new(),
     })
     .unwrap()
 }
@@ -118,6 +119,7 @@ fn register_writes_everything_in_one_transaction(b: Backend) {
             capacity: None,
             registered_on: None,
             revoked_on: None,
+            region_code: None,
         });
         t.present.insert(Table::Sites);
         store.import(&t, &ImportOptions::default()).await.unwrap();
@@ -744,6 +746,34 @@ fn a_caller_acts_only_within_their_scope(b: Backend) {
             store.history(&hubei(), &id("I4202009999")).await,
             Err(Error::NoSuchInstitution(_))
         ));
+        // 谁备案谁监管 (机构管理办法 第五条(二)): a 省属企业 in Huangshi registered
+        // 省本级 is the province's — neither Huangshi nor its district act on it
+        // or see it; a city may not register 省本级 nor a 职业资格鉴定机构 (第五条(一)).
+        let mut provincial = new(4, "employer", "420202", "6-22-01-01 5");
+        provincial.provincial = true;
+        forbidden(store.register(&huangshi, "hs", &provincial, on).await);
+        forbidden(
+            store
+                .register(
+                    &huangshi,
+                    "hs",
+                    &new(5, "qualification", "420202", "6-22-01-01 5"),
+                    on,
+                )
+                .await,
+        );
+        let p = store
+            .register(&hubei(), "prov", &provincial, on)
+            .await
+            .unwrap();
+        forbidden(store.history(&huangshi, &p).await);
+        forbidden(store.history(&region("420202"), &p).await);
+        forbidden(
+            store
+                .change_basic(&huangshi, "hs", &p, &info, why, on)
+                .await,
+        );
+        assert_eq!(store.history(&hubei(), &p).await.unwrap().len(), 1);
         store.close().await;
     });
 }

@@ -454,9 +454,9 @@ fn screening_the_store_equals_screening_the_files(b: Backend) {
         // (they are findings), for nobody else.
         let admits = |id: &domain::ids::InstitutionId| {
             scope == DataScope::Everything
-                || t.institutions
-                    .iter()
-                    .any(|i| &i.institution_id == id && scope.admits(&i.region_code, id))
+                || t.institutions.iter().any(|i| {
+                    &i.institution_id == id && scope.admits(id, &i.region_code, &i.authority())
+                })
         };
         let batches: std::collections::HashMap<_, _> = t
             .batches
@@ -596,22 +596,66 @@ fn findings_keep_identity_and_marks_across_runs(b: Backend) {
                     .any(|f| f.subject.institution_id.as_deref() == Some(i.institution_id.as_str()))
             })
             .unwrap();
-        let city = inst.region_code.city().unwrap();
-        let in_city = |id: &str| {
+        // 谁备案谁监管: the city's institutions are those registered with it; a
+        // finding about an institution absent from the registry is the city's when
+        // the activity took place in it (its batch's site is there).
+        let registered = |id: &str| {
             tables
                 .institutions
                 .iter()
-                .any(|i| i.institution_id.as_str() == id && city.contains(&i.region_code))
+                .find(|i| i.institution_id.as_str() == id)
+        };
+        let site_region = |batch: &str| {
+            let b = tables
+                .batches
+                .iter()
+                .find(|b| b.batch_id.as_str() == batch)?;
+            let site = b.site_id.as_ref()?;
+            tables
+                .sites
+                .iter()
+                .find(|s| &s.site_id == site)?
+                .region_code
+        };
+        // The city where the unregistered institution held an activity.
+        let unregistered = everything
+            .iter()
+            .find(|f| f.rule == "scope.unregistered_institution")
+            .expect("the generator plants one");
+        let city = site_region(unregistered.subject.batch_id.as_deref().unwrap())
+            .and_then(|r| r.city())
+            .expect("its site has a region");
+        let scope = DataScope::Region(city);
+        let admitted = |f: &store::StoredFinding| match f
+            .subject
+            .institution_id
+            .as_deref()
+            .and_then(registered)
+        {
+            Some(i) => scope.admits(&i.institution_id, &i.region_code, &i.authority()),
+            None => f
+                .subject
+                .batch_id
+                .as_deref()
+                .and_then(site_region)
+                .is_some_and(|r| city.contains(&r)),
         };
         let city_view = store
-            .findings(&DataScope::Region(city), &FindingFilter::default())
+            .findings(&scope, &FindingFilter::default())
             .await
             .unwrap();
         let expected: Vec<i64> = everything
             .iter()
-            .filter(|f| f.subject.institution_id.as_deref().is_some_and(in_city))
+            .filter(|f| admitted(f))
             .map(|f| f.finding_id)
             .collect();
+        assert!(
+            everything
+                .iter()
+                .any(|f| f.rule == "scope.unregistered_institution"
+                    && expected.contains(&f.finding_id)),
+            "the city sees the unregistered institution's activity held in it"
+        );
         assert!(!expected.is_empty());
         assert_eq!(
             city_view.iter().map(|f| f.finding_id).collect::<Vec<_>>(),

@@ -378,7 +378,7 @@ pub fn page(
                 d.institution_name.clone().unwrap_or_default()
             ),
             href: Some(format!("/institutions/{}", c.institution_id)),
-            class: "",
+            ..CellView::default()
         },
     ));
     let source = match &c.source {
@@ -422,8 +422,8 @@ pub fn page(
                         .map(|n| format!("：{n}"))
                         .unwrap_or_default()
                 ),
-                href: None,
                 class: "st-bad",
+                ..CellView::default()
             },
         ));
     }

@@ -211,6 +211,7 @@ async fn two_institutions(store: &Store) -> (InstitutionId, InstitutionId) {
             sites: format!("湖北省测试路{n}号 | 40"),
             phone: "027-87654321".into(),
             employee_count: String::new(),
+            provincial: String::new(),
         })
         .unwrap()
     };
