@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -335,4 +335,95 @@ test('an institution clerk reads the notice and submits a statement', async (t) 
   assert.ok(rows.some((r) => r.includes('已补充身份核验记录') && r.includes('期限内')), rows.join('\n'));
   const forbidden = await clerk.goto(`${base}/cases/new`);
   assert.equal(forbidden.status(), 403, 'the institution does not open cases');
+});
+
+// The review's page items (issue 13, "Pages"), asserted at 1440×900 as a city
+// official sees them; every page is kept as a screenshot (CI keeps the folder as
+// an artefact: ZHIJIAN_SCREENSHOTS, default target/screenshots).
+const shots = process.env.ZHIJIAN_SCREENSHOTS || path.resolve(here, '../../target/screenshots');
+
+/** Words that are codes or English, never meant for an official. */
+const RAW = [/\bnational\b/, /\bhubei\b/, /\bcredit_code\b/, /\binstitution_id\b/, /\bp_adjusted\b/,
+  /\bundefined\b/, /\bnull\b/, /\bNaN\b/, /辖区 \d{6}/, /"[a-z_]+":/];
+
+test('a city official tours the pages at 1440×900: widths, names, evidence, tabs, pager, no codes', async (t) => {
+  mkdirSync(shots, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  t.after(() => context.close());
+  const login = await context.newPage();
+  await login.goto(`${base}/login`);
+  assert.match(await login.title(), /职鉴监管平台/, 'the login page carries the product name');
+  await login.screenshot({ path: path.join(shots, 'login.png') });
+  await login.fill('input[name=username]', 'city');
+  await login.fill('input[name=password]', passwords.city);
+  await login.click('button[type=submit]');
+  await login.waitForURL(`${base}/`);
+  const page = login;
+  assert.equal((await page.textContent('.brand')).trim(), '职鉴监管平台', 'one product name, menu and login alike');
+  const favicon = await page.request.get(`${base}/favicon.ico`);
+  assert.equal(favicon.status(), 200);
+  assert.match(favicon.headers()['content-type'], /image/);
+  const fonts = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  for (const f of ['Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei']) {
+    assert.ok(fonts.includes(f), `the font stack names ${f} (Windows, 统信/麒麟 desktops): ${fonts}`);
+  }
+  assert.ok(!/\d{6}/.test(await page.innerText('.who')), 'the jurisdiction is shown by name, not code');
+
+  const tour = async (name, url) => {
+    await page.goto(`${base}${url}`);
+    if (await page.locator('.chart').count() > 0) await page.waitForTimeout(1500); // charts animate in
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    const text = await page.innerText('main');
+    for (const raw of RAW) assert.ok(!raw.test(text), `${url} shows ${raw}`);
+    return text;
+  };
+
+  await tour('home', '/');
+  // 预警中心: named institutions, rows of one line (20 rows took 3,400 px), page numbers.
+  await tour('findings', '/findings?per_page=20');
+  const heads = await page.$$eval('table.grid thead th', (ths) => ths.map((th) => th.textContent.trim()));
+  assert.ok(heads.includes('机构名称') || heads.includes('机构'), `the findings table names the institution: ${heads}`);
+  const rows = await page.$$eval('table.grid tbody tr', (trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+  assert.ok(rows.length > 0);
+  assert.ok(Math.max(...rows) < 70, `a finding row stays one or two lines high (max ${Math.max(...rows)} px)`);
+  const total = rows.reduce((a, b) => a + b, 0);
+  assert.ok(total < 1400, `20 findings take ${total} px (the review saw 3,400)`);
+  for (const h of ['规则', '严重程度', '处理状态']) {
+    const w = await page.$$eval('table.grid thead th', (ths, h) => {
+      const th = ths.find((x) => x.textContent.trim() === h);
+      return th ? th.getBoundingClientRect().width : null;
+    }, h);
+    if (w !== null) assert.ok(w >= 56, `${h} is wider than one character (${w} px)`);
+  }
+  assert.ok(await page.locator('.pager a.pg', { hasText: /^2$/ }).count() > 0, 'page numbers');
+  assert.ok(await page.locator('.pager select[name=per_page]').count() > 0, 'a page size');
+  // A finding's evidence is a labelled table, not JSON.
+  const href = await page.locator('table.grid tbody tr td a[href^="/findings/"]').first().getAttribute('href');
+  const finding = await tour('finding', href);
+  assert.ok(await page.locator('#evidence table').count() > 0, 'the evidence is a table');
+  assert.ok(!/[{}]/.test(await page.innerText('#evidence')), 'no JSON braces in the evidence');
+  assert.match(finding, /法律依据/);
+  // An institution's page is in tabs, a screen or two long, not 18,900 px.
+  const inst = await page.locator('main a[href^="/institutions/I"]').first().getAttribute('href');
+  await tour('institution', inst);
+  assert.ok(await page.locator('#tabs a').count() >= 4, 'the institution page has tabs');
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 6000, `the institution page is ${height} px high`);
+  // Every link on these pages opens for this viewer.
+  for (const url of ['/findings?per_page=20', inst, '/activities', '/risk']) {
+    await page.goto(`${base}${url}`);
+    const links = await page.$$eval('main a[href^="/"]', (as) => [...new Set(as.map((a) => a.getAttribute('href')))]);
+    for (const l of links.filter((l) => !l.includes('export') && !l.includes('/documents/')).slice(0, 40)) {
+      const r = await page.request.get(`${base}${l}`);
+      assert.equal(r.status(), 200, `${url} links to ${l}, which answers ${r.status()}`);
+    }
+  }
+  for (const [name, url] of [['activities', '/activities'], ['risk', '/risk'], ['certificates', '/certificates'],
+    ['cases', '/cases'], ['rulebook', '/system/rulebook'], ['institutions', '/institutions']]) {
+    await tour(name, url);
+  }
+  // 规则手册 leads with the rule's name, not its code.
+  const first = await page.goto(`${base}/system/rulebook`).then(() =>
+    page.$eval('table.grid thead th', (th) => th.textContent.trim()).catch(() => ''));
+  assert.ok(!/规则编码|代码/.test(first), `规则手册's first column is ${first}`);
 });
