@@ -200,7 +200,7 @@ async fn encoding_errors_are_located_and_no_message_shows_a_server_path() {
         (
             vec![("enrollments.csv", enrollments.as_slice())],
             vec![
-                "enrollments.csv（参评人员） 第 3 行，列 name（C 列）",
+                "enrollments.csv（参评人员） 第 3 行，列“姓名”（C 列）",
                 "\\xC0\\xEE",
                 "未导入任何数据",
             ],

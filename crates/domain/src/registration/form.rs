@@ -123,14 +123,27 @@ pub struct BasicForm {
     pub employee_count: String,
 }
 
-const NAME_EXPECTED: &str = "the registered name, 1 to 100 characters";
-const PHONE_EXPECTED: &str =
-    "a telephone number of 7 to 20 digits, with - + ( ) or blanks, e.g. 027-87654321; or empty";
-const COUNT_EXPECTED: &str = "a whole number of staff, e.g. 1200; or empty";
-const REGION_EXPECTED: &str = "the 6-digit code of a city (xxxx00) or district, e.g. 420100 or 420111; registration is by 市州 or 区县";
-const SCOPES_EXPECTED: &str =
-    "one line per occupation: a 2022 大典 code and its levels, e.g. 4-03-02-01 5,4,3";
-const SITES_EXPECTED: &str = "one line per site: the address, optionally | and the number of places, e.g. 武汉市洪山区珞喻路1号 | 60";
+const NAME_EXPECTED: &str = "登记的单位名称，1–100 个字";
+const PHONE_EXPECTED: &str = "7–20 位数字的电话号码，可含 - + ( ) 或空格，如 027-87654321；或留空";
+const COUNT_EXPECTED: &str = "职工人数，非负整数，如 1200；或留空";
+const REGION_EXPECTED: &str = "市州（xxxx00）或区县的 6 位行政区划代码，如 420100 或 420111";
+const SCOPES_EXPECTED: &str = "每行一个职业：2022 年版大典编码和等级，如 4-03-02-01 5,4,3";
+const SITES_EXPECTED: &str =
+    "每行一个考核场所：地址，可加 | 和考位数，如 武汉市洪山区珞喻路1号 | 60";
+
+/// What a field must hold, in the words of the form.
+fn expected_of(field: Field) -> &'static str {
+    match field {
+        Field::Name => NAME_EXPECTED,
+        Field::CreditCode => "18 位统一社会信用代码（GB 32100-2015），末位为校验码",
+        Field::Kind => "用人单位、社会培训评价组织、职业资格鉴定机构或专项职业能力考核考点",
+        Field::RegionCode => REGION_EXPECTED,
+        Field::Scopes => SCOPES_EXPECTED,
+        Field::Sites => SITES_EXPECTED,
+        Field::Phone => PHONE_EXPECTED,
+        Field::EmployeeCount => COUNT_EXPECTED,
+    }
+}
 
 /// Collects field errors while parsing a form.
 struct Errors(Vec<FieldError>);
@@ -145,15 +158,17 @@ impl Errors {
     }
 
     /// The value, or records the domain error under `field`.
-    fn take<T>(&mut self, field: Field, r: Result<T, Error>) -> Option<T> {
+    fn take<T>(&mut self, field: Field, value: &str, r: Result<T, Error>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
-            Err(Error::Invalid { reason, expected }) => {
-                self.add(field, reason, expected);
-                None
-            }
-            Err(e) => {
-                self.add(field, e.to_string(), "a valid value");
+            // The value's own rule says what is wrong in the dataset's words
+            // (English, shared with `zhijian check`); the form says it in Chinese.
+            Err(_) => {
+                self.add(
+                    field,
+                    format!("“{}”无法识别", value.trim()),
+                    expected_of(field),
+                );
                 None
             }
         }
@@ -163,14 +178,10 @@ impl Errors {
 fn parse_name(errors: &mut Errors, text: &str) -> Option<String> {
     let t = text.trim();
     if t.is_empty() {
-        errors.add(Field::Name, "empty", NAME_EXPECTED);
+        errors.add(Field::Name, "未填写", NAME_EXPECTED);
         None
     } else if t.chars().count() > 100 || t.chars().any(char::is_control) {
-        errors.add(
-            Field::Name,
-            "too long or has control characters",
-            NAME_EXPECTED,
-        );
+        errors.add(Field::Name, "超过 100 个字或含控制字符", NAME_EXPECTED);
         None
     } else {
         Some(t.to_string())
@@ -187,16 +198,12 @@ fn parse_phone(errors: &mut Errors, text: &str) -> Option<Option<String>> {
         .chars()
         .find(|c| !(c.is_ascii_digit() || "-+() ".contains(*c)))
     {
-        errors.add(
-            Field::Phone,
-            format!("\"{t}\" has the character {bad}"),
-            PHONE_EXPECTED,
-        );
+        errors.add(Field::Phone, format!("“{t}”含有字符 {bad}"), PHONE_EXPECTED);
         None
     } else if !(7..=20).contains(&digits) {
         errors.add(
             Field::Phone,
-            format!("\"{t}\" has {digits} digits"),
+            format!("“{t}”有 {digits} 位数字"),
             PHONE_EXPECTED,
         );
         None
@@ -215,7 +222,7 @@ fn parse_count(errors: &mut Errors, text: &str) -> Option<Option<u32>> {
         Err(_) => {
             errors.add(
                 Field::EmployeeCount,
-                format!("\"{t}\" is not a whole number"),
+                format!("“{t}”不是非负整数"),
                 COUNT_EXPECTED,
             );
             None
@@ -243,7 +250,7 @@ fn parse_scopes(
         let Ok(occupation) = OccupationCode::parse(code) else {
             errors.add(
                 Field::Scopes,
-                format!("line {line_no}: \"{code}\" is not an occupation code"),
+                format!("第 {line_no} 行：“{code}”不是职业编码"),
                 SCOPES_EXPECTED,
             );
             continue;
@@ -253,7 +260,7 @@ fn parse_scopes(
         if kind != Some(InstitutionKind::Special) && catalogue().lookup(&occupation).is_none() {
             errors.add(
                 Field::Scopes,
-                format!("line {line_no}: {occupation} is not an occupation of the 2022 大典"),
+                format!("第 {line_no} 行：{occupation} 不是 2022 年版大典中的职业"),
                 SCOPES_EXPECTED,
             );
             continue;
@@ -262,7 +269,7 @@ fn parse_scopes(
         if levels.is_empty() {
             errors.add(
                 Field::Scopes,
-                format!("line {line_no}: no level given for {occupation}"),
+                format!("第 {line_no} 行：{occupation} 未填写等级"),
                 SCOPES_EXPECTED,
             );
         }
@@ -271,16 +278,14 @@ fn parse_scopes(
                 Ok(level) => out.push((occupation, level)),
                 Err(_) => errors.add(
                     Field::Scopes,
-                    format!(
-                        "line {line_no}: \"{l}\" is not a level (1..5, 五级/初级工 … 一级/高级技师)"
-                    ),
+                    format!("第 {line_no} 行：“{l}”不是等级（1–5，五级/初级工 … 一级/高级技师）"),
                     SCOPES_EXPECTED,
                 ),
             }
         }
     }
     if out.is_empty() && errors.0.len() == before {
-        errors.add(Field::Scopes, "no occupation given", SCOPES_EXPECTED);
+        errors.add(Field::Scopes, "未填写职业", SCOPES_EXPECTED);
     }
     out.sort();
     out.dedup();
@@ -305,10 +310,7 @@ fn parse_sites(errors: &mut Errors, text: &str) -> Option<Vec<NewSite>> {
         {
             errors.add(
                 Field::Sites,
-                format!(
-                    "line {}: the address is empty or longer than 200 characters",
-                    n + 1
-                ),
+                format!("第 {} 行：地址为空或超过 200 个字", n + 1),
                 SITES_EXPECTED,
             );
             continue;
@@ -320,7 +322,7 @@ fn parse_sites(errors: &mut Errors, text: &str) -> Option<Vec<NewSite>> {
                 _ => {
                     errors.add(
                         Field::Sites,
-                        format!("line {}: \"{c}\" is not a number of places", n + 1),
+                        format!("第 {} 行：“{c}”不是考位数", n + 1),
                         SITES_EXPECTED,
                     );
                     continue;
@@ -333,7 +335,7 @@ fn parse_sites(errors: &mut Errors, text: &str) -> Option<Vec<NewSite>> {
         });
     }
     if out.is_empty() && errors.0.len() == before {
-        errors.add(Field::Sites, "no site given", SITES_EXPECTED);
+        errors.add(Field::Sites, "未填写考核场所", SITES_EXPECTED);
     }
     (errors.0.len() == before).then_some(out)
 }
@@ -344,15 +346,23 @@ impl NewRegistration {
     pub fn parse(form: &RegistrationForm) -> Result<NewRegistration, FormErrors> {
         let mut e = Errors(Vec::new());
         let name = parse_name(&mut e, &form.name);
-        let credit_code = e.take(Field::CreditCode, CreditCode::parse(&form.credit_code));
-        let kind = e.take(Field::Kind, InstitutionKind::parse(&form.kind));
+        let credit_code = e.take(
+            Field::CreditCode,
+            &form.credit_code,
+            CreditCode::parse(&form.credit_code),
+        );
+        let kind = e.take(Field::Kind, &form.kind, InstitutionKind::parse(&form.kind));
         let region_code = e
-            .take(Field::RegionCode, RegionCode::parse(&form.region_code))
+            .take(
+                Field::RegionCode,
+                &form.region_code,
+                RegionCode::parse(&form.region_code),
+            )
             .and_then(|r| {
                 if r.level() == RegionLevel::Province {
                     e.add(
                         Field::RegionCode,
-                        format!("{r} is a province, not a city or district"),
+                        format!("{r} 是省级代码，备案地区应为市州或区县"),
                         REGION_EXPECTED,
                     );
                     None
@@ -458,7 +468,7 @@ impl NewSite {
             }
             Some(_) => Err(FormErrors(vec![FieldError {
                 field: Field::Sites,
-                problem: "one site at a time, without | or line breaks in the address".into(),
+                problem: "一次添加一个场所，地址中不含 | 或换行".into(),
                 expected: SITES_EXPECTED,
             }])),
             None => Err(FormErrors(e.0)),

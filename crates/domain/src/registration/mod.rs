@@ -647,45 +647,41 @@ mod tests {
         // (field set to a bad value, the field that must be reported, text in the problem)
         type Case = (fn(&mut RegistrationForm), Field, &'static str);
         let cases: &[Case] = &[
-            (|f| f.name = "  ".into(), Field::Name, "empty"),
+            (|f| f.name = "  ".into(), Field::Name, "未填写"),
             (
                 |f| f.credit_code = "91350100M000100Y44".into(),
                 Field::CreditCode,
-                "check character",
+                "无法识别",
             ),
             (|f| f.kind = "school".into(), Field::Kind, "school"),
             (
                 |f| f.region_code = "420000".into(),
                 Field::RegionCode,
-                "province",
+                "省级",
             ),
             (
                 |f| f.region_code = "42010".into(),
                 Field::RegionCode,
-                "6 digits",
+                "42010",
             ),
-            (|f| f.scopes = "".into(), Field::Scopes, "no occupation"),
+            (|f| f.scopes = "".into(), Field::Scopes, "未填写职业"),
             (
                 |f| f.scopes = "4-03-02-01".into(),
                 Field::Scopes,
-                "no level",
+                "未填写等级",
             ),
-            (|f| f.scopes = "4-03-02-01 6".into(), Field::Scopes, "\"6\""),
-            (|f| f.scopes = "4-3-2-1 5".into(), Field::Scopes, "line 1"),
+            (|f| f.scopes = "4-03-02-01 6".into(), Field::Scopes, "“6”"),
+            (|f| f.scopes = "4-3-2-1 5".into(), Field::Scopes, "第 1 行"),
             (
                 |f| f.scopes = "4-03-02-01 5\n8-99-99-99 5".into(),
                 Field::Scopes,
-                "line 2",
+                "第 2 行",
             ),
-            (|f| f.sites = " \n ".into(), Field::Sites, "no site"),
+            (|f| f.sites = " \n ".into(), Field::Sites, "未填写考核场所"),
             (|f| f.sites = "武汉市 | many".into(), Field::Sites, "many"),
-            (|f| f.sites = " | 40".into(), Field::Sites, "empty"),
-            (|f| f.phone = "12345".into(), Field::Phone, "5 digits"),
-            (
-                |f| f.phone = "027-8765432x".into(),
-                Field::Phone,
-                "character x",
-            ),
+            (|f| f.sites = " | 40".into(), Field::Sites, "地址为空"),
+            (|f| f.phone = "12345".into(), Field::Phone, "5 位数字"),
+            (|f| f.phone = "027-8765432x".into(), Field::Phone, "字符 x"),
             (
                 |f| f.employee_count = "-3".into(),
                 Field::EmployeeCount,

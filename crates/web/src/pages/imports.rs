@@ -389,6 +389,16 @@ fn file_name(path: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
+/// The reader's messages that officials meet most, in Chinese; any other is
+/// shown as written (the value and its place are already named in Chinese).
+fn message_zh(m: &str) -> String {
+    match m {
+        "required value is missing" => "必填项为空".into(),
+        "meta has exactly one row" => "元数据只能有一行".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Why a dataset was refused, in Chinese, one line per point.
 fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
     use dataset::Error as E;
@@ -400,16 +410,21 @@ fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
                 if e.row > 0 {
                     s.push_str(&format!(" 第 {} 行", e.row));
                 }
+                // The column by its Chinese header, as the file's template names it.
+                let column = dataset::schema::columns(e.table)
+                    .iter()
+                    .find(|c| c.name == e.column)
+                    .map_or(e.column.as_str(), |c| c.zh);
                 match (e.column.is_empty(), &e.column_letter) {
-                    (false, Some(l)) => s.push_str(&format!("，列 {}（{l} 列）", e.column)),
-                    (false, None) => s.push_str(&format!("，列 {}", e.column)),
+                    (false, Some(l)) => s.push_str(&format!("，列“{column}”（{l} 列）")),
+                    (false, None) => s.push_str(&format!("，列“{column}”")),
                     (true, Some(l)) => s.push_str(&format!("，{l} 列")),
                     (true, None) => {}
                 }
                 if !e.value.is_empty() {
                     s.push_str(&format!("，值“{}”", e.value));
                 }
-                s.push_str(&format!("：{}", e.message));
+                s.push_str(&format!("：{}", message_zh(&e.message)));
                 s
             }));
             return lines;
