@@ -422,6 +422,21 @@ test('a city official tours the pages at 1440×900: widths, names, evidence, tab
     ['cases', '/cases'], ['rulebook', '/system/rulebook'], ['institutions', '/institutions']]) {
     await tour(name, url);
   }
+  // Search forms filter: the risk list by worst severity and name, findings and
+  // activities by date.
+  await page.goto(`${base}/risk?worst=grave&per_page=200`);
+  const worst = await column(page, '最高严重程度');
+  assert.ok(worst.length > 0 && worst.every((w) => w === '特别严重'), `risk list by severity: ${worst}`);
+  const someName = (await column(page, '机构名称'))[0];
+  await page.goto(`${base}/risk?institution_name=${encodeURIComponent(someName)}`);
+  const named = await column(page, '机构名称');
+  assert.ok(named.length > 0 && named.every((n) => n.includes(someName)), `risk list by name: ${named}`);
+  await page.goto(`${base}/findings?from=2026-01-01&per_page=200`);
+  const dates = await column(page, '活动时间');
+  assert.ok(dates.length > 0 && dates.every((d) => d === '' || d >= '2026-01-01'), `findings from a date: ${dates}`);
+  await page.goto(`${base}/activities?from=2026-01-01&to=2026-03-31&per_page=200`);
+  const starts = await column(page, '开始时间');
+  assert.ok(starts.length > 0 && starts.every((d) => d >= '2026-01-01' && d <= '2026-03-31 99'), `activities in a range: ${starts}`);
   // 规则手册 leads with the rule's name, not its code.
   const first = await page.goto(`${base}/system/rulebook`).then(() =>
     page.$eval('table.grid thead th', (th) => th.textContent.trim()).catch(() => ''));

@@ -2,6 +2,19 @@
 
 use super::*;
 
+/// 风险清单 filters.
+#[derive(Debug, Clone, Default)]
+pub struct RiskFilter {
+    /// Part of the institution's name.
+    pub institution_name: Option<String>,
+    /// A region code: the institutions located in it.
+    pub region: Option<String>,
+    /// An institution kind code.
+    pub kind: Option<String>,
+    /// The worst severity code.
+    pub worst: Option<String>,
+}
+
 /// 预警中心 filters (the latest run's findings).
 #[derive(Debug, Clone, Default)]
 pub struct FindingListFilter {
@@ -164,6 +177,17 @@ impl Store {
 
     /// 风险清单: the latest run's ranked institutions in scope.
     pub async fn risk_list(&self, scope: &DataScope, paging: Paging) -> Result<Grid> {
+        self.risk_list_filtered(scope, &RiskFilter::default(), paging)
+            .await
+    }
+
+    /// 风险清单 with its search form's filters.
+    pub async fn risk_list_filtered(
+        &self,
+        scope: &DataScope,
+        f: &RiskFilter,
+        paging: Paging,
+    ) -> Result<Grid> {
         use Kind::*;
         Ok(in_transaction!(read self, w => {
             let run = latest(&mut w).await?;
@@ -172,7 +196,18 @@ impl Store {
                  LEFT JOIN regions g ON g.region_code = i.region_code",
             );
             q.when("k.run_id", "=", Some(Value::Int(run)))
+                .when("k.worst", "=", text(&f.worst))
+                .when("i.kind", "=", text(&f.kind))
                 .scoped(scope, Via::InstitutionColumn("k.institution_id"));
+            if let Some(name) = text(&f.institution_name) {
+                q.and("i.name LIKE {} ESCAPE '\\'", vec![like_contains(&name)]);
+            }
+            if let Some((lo, hi)) = f.region.as_deref().and_then(prefix_range) {
+                q.and(
+                    "i.region_code BETWEEN {} AND {}",
+                    vec![Value::Text(lo.into()), Value::Text(hi.into())],
+                );
+            }
             grid(&mut w, &[
                 ("risk_rank", "k.rank", Int),
                 ("institution_id", "k.institution_id", Text),

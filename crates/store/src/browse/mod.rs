@@ -21,7 +21,7 @@ mod reference;
 pub use activities::{BatchDetail, BatchFilter};
 pub use certificates::CertificateQuery;
 pub use dashboard::{Dashboard, RunLines};
-pub use findings::{FindingDetail, FindingListFilter};
+pub use findings::{FindingDetail, FindingListFilter, RiskFilter};
 pub use institutions::{InstitutionDetail, InstitutionFilter};
 
 use crate::Store;

@@ -2,14 +2,15 @@
 //! jurisdiction; 导出 writes the same workbook as `zhijian screen`
 //! (风险清单, 预警明细, 规则说明), rebuilt from the findings the store keeps.
 
-use super::{Params, is_export, paging};
+use super::{Params, is_export, paging, param};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::export;
-use crate::view::{Chrome, ListPage, Pager, TableView, render};
+use crate::view::{Chrome, FilterField, ListPage, Pager, TableView, choices, render};
 use axum::extract::{Query, State};
 use axum::response::Response;
+use domain::enums::{InstitutionKind, Severity};
 use domain::model::{Dataset, Tables};
 use domain::rulebook::Rulebook;
 use screen::{Finding, Screening};
@@ -26,7 +27,13 @@ pub async fn list(
         return Ok(export::download("风险清单", bytes));
     }
     let p = paging(&q);
-    let grid = st.store.risk_list(caller.scope(), p).await?;
+    let f = store::browse::RiskFilter {
+        institution_name: param(&q, "institution_name"),
+        region: param(&q, "region"),
+        kind: param(&q, "kind"),
+        worst: param(&q, "worst"),
+    };
+    let grid = st.store.risk_list_filtered(caller.scope(), &f, p).await?;
     let table = TableView::of(&grid, &["per_item"], &[("name", "机构名称")]).for_viewer(&caller);
     let note = st
         .store
@@ -36,7 +43,31 @@ pub async fn list(
     render(&ListPage {
         chrome: Chrome::new(&caller, "风险清单", "/risk"),
         action: "/risk".into(),
-        filters: Vec::new(),
+        filters: vec![
+            FilterField::text("institution_name", "机构名称", &f.institution_name),
+            FilterField::select(
+                "region",
+                "所在地区",
+                &f.region,
+                super::region_choices(&st, &caller).await?,
+            ),
+            FilterField::select(
+                "kind",
+                "机构类型",
+                &f.kind,
+                choices(
+                    InstitutionKind::ALL,
+                    InstitutionKind::code,
+                    InstitutionKind::zh,
+                ),
+            ),
+            FilterField::select(
+                "worst",
+                "最高严重程度",
+                &f.worst,
+                choices(Severity::ALL, Severity::code, Severity::zh),
+            ),
+        ],
         pager: Pager::new("/risk", &q, p, grid.total),
         table,
         buttons: Vec::new(),
