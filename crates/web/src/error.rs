@@ -32,6 +32,10 @@ pub enum Error {
     /// stands against it (the message says which rule).
     #[error("{0}")]
     Conflict(String),
+    /// The request body is past its route's limit (413): the message names the
+    /// limit and what to do.
+    #[error("{0}")]
+    TooLarge(String),
     /// The form's CSRF token is missing or not this session's.
     #[error("表单已过期或来源不明，请刷新页面后重试")]
     Csrf,
@@ -83,6 +87,7 @@ impl Error {
             Error::Forbidden(_) | Error::Csrf => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Store(store::Error::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Store(_) | Error::Render(_) | Error::Export(_) => {
@@ -115,12 +120,29 @@ impl IntoResponse for Error {
                 .into_response();
         }
         let status = self.status();
+        // An internal error's cause (database text, a file) is logged in the
+        // request's span, never shown: the page quotes the request id instead
+        // (crate::telemetry).
+        let internal = status == StatusCode::INTERNAL_SERVER_ERROR;
+        let message = if internal {
+            tracing::error!(cause = %self, "internal error");
+            crate::telemetry::internal_message("")
+        } else {
+            self.to_string()
+        };
         let page = crate::view::ErrorPage {
             status: status.as_u16(),
-            message: self.to_string(),
+            message,
         };
-        let body = askama::Template::render(&page).unwrap_or_else(|_| self.to_string());
-        (status, [("content-type", "text/html; charset=utf-8")], body).into_response()
+        let body = askama::Template::render(&page).unwrap_or_else(|_| page.message.clone());
+        let mut response =
+            (status, [("content-type", "text/html; charset=utf-8")], body).into_response();
+        if internal {
+            response
+                .extensions_mut()
+                .insert(crate::telemetry::InternalError);
+        }
+        response
     }
 }
 

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod screening;
 pub mod security;
 pub mod stash;
+pub mod telemetry;
 pub mod view;
 
 use chrono::NaiveDateTime;

@@ -85,8 +85,11 @@ macro_rules! routes {
                         ),
                 );
             )*
-            r.layer(axum::middleware::from_fn(crate::security::harden))
-                .with_state(state)
+            crate::telemetry::layers(
+                r.layer(axum::middleware::from_fn(crate::telemetry::internal_errors))
+                    .layer(axum::middleware::from_fn(crate::security::harden))
+                    .with_state(state),
+            )
         }
     };
 }

@@ -572,6 +572,14 @@ async fn responses_carry_the_security_headers() {
         assert_eq!(r.header("x-frame-options"), "DENY", "{uri}");
         assert_eq!(r.header("x-content-type-options"), "nosniff", "{uri}");
         assert_eq!(r.header("referrer-policy"), "same-origin", "{uri}");
+        // Every response carries its request's id (crate::telemetry), one per request.
+        assert!(!r.header("x-request-id").is_empty(), "{uri}");
+        let again = send(&w.app, "get", uri, None, None).await;
+        assert_ne!(
+            again.header("x-request-id"),
+            r.header("x-request-id"),
+            "{uri}"
+        );
         let cache = r.header("cache-control");
         if uri.starts_with("/assets/") {
             assert!(cache.starts_with("public"), "{uri}: {cache}");
@@ -602,5 +610,27 @@ async fn responses_carry_the_security_headers() {
             .get_all("set-cookie")
             .iter()
             .all(|c| c.to_str().unwrap().contains("; Secure"))
+    );
+}
+
+/// A 500 shows the request id to quote and logs its cause; database text never
+/// reaches the page (the store is closed under a logged-in official).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_errors_show_the_request_id_not_the_cause() {
+    let w = world().await;
+    let (cookie, _) = login(&w.app, "wuhan").await;
+    w.store.close().await;
+    let r = send(&w.app, "get", "/institutions", Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text());
+    let id = r.header("x-request-id");
+    assert!(!id.is_empty());
+    let page = r.text();
+    assert!(page.contains(&format!("请求编号 {id}")), "{page}");
+    for cause in ["pool", "closed", "sqlx", "SQL", "database", "Database"] {
+        assert!(!page.contains(cause), "the page shows {cause}: {page}");
+    }
+    assert_eq!(
+        r.header("content-security-policy"),
+        web::security::CONTENT_SECURITY_POLICY
     );
 }

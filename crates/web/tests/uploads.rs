@@ -148,7 +148,7 @@ async fn an_upload_past_the_limit_is_told_the_limit_in_chinese() {
     for req in [declared, streamed] {
         let (status, body) = send(&f.app, req).await;
         let page = String::from_utf8_lossy(&body);
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(page.contains("超过 256 MiB 的上限"), "{page}");
         assert!(!page.contains("multipart"), "{page}");
     }

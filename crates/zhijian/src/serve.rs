@@ -64,6 +64,7 @@ async fn run_server(
 
 /// `zhijian serve [--db URL] [--addr A]`.
 pub fn serve(db: Option<&str>, addr: SocketAddr, secure_cookies: bool) -> anyhow::Result<()> {
+    init_logging();
     let rt = db::runtime()?;
     rt.block_on(async {
         let store = db::open(db).await?;
@@ -140,6 +141,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
 
 /// `zhijian demo [--db URL] [--addr A]`.
 pub fn demo(db: Option<&str>, addr: SocketAddr, secure_cookies: bool) -> anyhow::Result<()> {
+    init_logging();
     let started = Instant::now();
     let rt = db::runtime()?;
     rt.block_on(async {
@@ -269,4 +271,22 @@ async fn ensure_accounts(
         out.push((a, scope, password));
     }
     Ok(out)
+}
+
+/// Logs to stderr: one line per request (its id, method, path, status and
+/// latency) and every internal error with its cause, in the request's span.
+/// `ZHIJIAN_LOG` sets the level: `info` by default, `warn` for quiet, `debug`
+/// for more.
+fn init_logging() {
+    use tracing_subscriber::filter::LevelFilter;
+    let level = std::env::var("ZHIJIAN_LOG")
+        .ok()
+        .and_then(|v| v.parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
+    // A second call (tests in one process) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }

@@ -286,7 +286,7 @@ pub async fn out_of_scope(st: &AppState, scope: &DataScope, t: &Tables) -> Resul
 
 /// The refusal of an upload past [`UPLOAD_LIMIT`].
 fn too_large() -> Error {
-    Error::BadRequest(format!(
+    Error::TooLarge(format!(
         "上传的文件合计超过 {} 的上限，未导入任何数据。请把数据拆分为几个较小的文件分别上传。",
         format_bytes(UPLOAD_LIMIT as u64)
     ))
