@@ -89,7 +89,7 @@ impl Source {
         }
     }
 
-    fn from_raw(quote: Option<&str>, default: Option<&str>) -> Result<Source, String> {
+    pub(crate) fn from_raw(quote: Option<&str>, default: Option<&str>) -> Result<Source, String> {
         fn clean(t: Option<&str>) -> Option<&str> {
             t.map(str::trim).filter(|t| !t.is_empty())
         }
@@ -283,6 +283,9 @@ pub struct Rulebook {
     pub forensics: Forensics,
     /// Inactivity tiers in ascending months; the last is the `activity.inactive` entry.
     pub inactivity: Vec<InactivityTier>,
+    /// The due process of its cases (`procedure = "…"`, from
+    /// `rulebooks/procedures/`; the national guide's when not named).
+    pub procedure: crate::case::Procedure,
     entries: BTreeMap<FindingKind, Entry>,
 }
 
@@ -308,6 +311,8 @@ pub fn names() -> Vec<&'static str> {
 struct RawBook {
     title: String,
     document: String,
+    /// The builtin procedure its cases follow (default `guide57`).
+    procedure: Option<String>,
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
@@ -658,6 +663,11 @@ impl Rulebook {
                 "need 1 <= upload_serious_from <= upload_grave_from".into(),
             ));
         }
+        let procedure = crate::case::Procedure::builtin(
+            raw.procedure.as_deref().unwrap_or("guide57"),
+            &policy.escalation_basis,
+        )
+        .map_err(|m| invalid("procedure", m))?;
         Ok(Rulebook {
             name: name.to_string(),
             title: raw.title,
@@ -665,6 +675,7 @@ impl Rulebook {
             policy,
             forensics,
             inactivity,
+            procedure,
             entries,
         })
     }

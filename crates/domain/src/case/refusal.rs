@@ -125,6 +125,9 @@ pub enum CaseRefusal {
     /// A case with no decision.
     #[error("本案尚无处理决定")]
     NoDecision,
+    /// The party stated and defended: the decision says whether it is adopted.
+    #[error("当事人已提出陈述申辩：请选择对陈述申辩意见的采纳情况（采纳、部分采纳或不予采纳）")]
+    AdoptionRequired,
     /// A form field that does not read.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -165,6 +168,7 @@ impl Refusal for CaseRefusal {
             | R::FewSigners { .. }
             | R::FindingOfAnotherParty { .. }
             | R::NoFindings
+            | R::AdoptionRequired
             | R::Input(_) => Invalid,
         }
     }

@@ -458,10 +458,10 @@ impl Store {
         Ok(())
     }
 
-    /// The procedure cases follow (periods, windows, whether there is a review):
-    /// Hubei's until the rulebooks carry their own.
-    pub fn case_procedure(&self) -> Procedure {
-        Procedure::HUBEI
+    /// The procedure cases follow (articles, periods, windows, whether there is a
+    /// review): the one of the store's rulebook ([`Store::case_rulebook`]).
+    pub async fn case_procedure(&self) -> Result<Procedure> {
+        Ok(self.case_rulebook().await?.procedure)
     }
 
     /// The rulebook of the store's data (`meta.policy`, as screening uses it), or the

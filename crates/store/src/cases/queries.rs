@@ -154,7 +154,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Option<CaseDetail>> {
         let cal = self.calendar().await?;
-        let procedure = self.case_procedure();
+        let procedure = self.case_procedure().await?;
         in_transaction!(read self, w => {
             let s = match guard(&mut w, scope, id).await {
                 Ok(s) => s,
@@ -266,7 +266,7 @@ impl Store {
         today: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Vec<DueCase>> {
-        let procedure = self.case_procedure();
+        let procedure = self.case_procedure().await?;
         let q = case_query(
             scope,
             &CaseFilter {

@@ -161,7 +161,7 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]),
         overdue: deadline_table(&late),
         due_soon: deadline_table(&soon),
-        due_soon_days: st.store.case_procedure().due_soon_working_days,
+        due_soon_days: st.store.case_procedure().await?.due_soon_working_days,
         renewal_months: domain::registration::RENEWAL_WINDOW_MONTHS,
         majors,
     })

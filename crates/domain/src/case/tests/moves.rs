@@ -296,7 +296,11 @@ fn refusals_name_what_and_until_when() {
         ),
         (
             at(S::Notified),
-            Command::Decide { issuer: issuer() },
+            Command::Decide {
+                issuer: issuer(),
+                adoption: None,
+                adoption_reason: String::new(),
+            },
             d("2025-09-17"),
             |r| matches!(r, R::StatementPeriodRunning { due } if *due == d("2025-09-17")),
         ),
@@ -498,7 +502,16 @@ fn the_party_answers_but_does_not_decide() {
     };
     let f = facts();
     let r = at(S::Notified)
-        .act(Side::Party, Command::Decide { issuer: issuer() }, &f, &now)
+        .act(
+            Side::Party,
+            Command::Decide {
+                issuer: issuer(),
+                adoption: None,
+                adoption_reason: String::new(),
+            },
+            &f,
+            &now,
+        )
         .unwrap_err();
     assert_eq!(r.kind(), RefusalKind::NotAllowed);
     assert!(r.to_string().contains("第十七条"), "{r}");
@@ -550,7 +563,20 @@ fn deciding_clears_what_a_new_decision_replaces() {
     c.executed_on = Some(d("2025-01-02"));
     c.rectify_due = Some(d("2025-02-01"));
     c.review = at(CaseState::Review).review;
-    let o = act(&c, Command::Decide { issuer: issuer() }, d("2025-09-11")).unwrap();
+    let decide = |adoption| Command::Decide {
+        issuer: issuer(),
+        adoption,
+        adoption_reason: "部分事实已补正".into(),
+    };
+    // A statement is in: the decision must say whether it is adopted.
+    assert_eq!(
+        act(&c, decide(None), d("2025-09-11")).unwrap_err(),
+        CaseRefusal::AdoptionRequired
+    );
+    let o = act(&c, decide(Some(StatementAdoption::Partly)), d("2025-09-11")).unwrap();
+    let recorded = o.entries[0].after.as_ref().unwrap();
+    assert_eq!(recorded["statement_adoption"], "partly");
+    assert_eq!(o.entries[0].reason.as_deref(), Some("部分事实已补正"));
     let s = &o.subject;
     assert_eq!(
         (s.decided_on, s.served_on, s.executed_on, s.rectify_due),
@@ -776,7 +802,8 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
     assert!(
         matches!(&a.effects[..], [CaseEffect::InstitutionStatus { after, .. }] if after.status == RegistrationStatus::Active)
     );
-    // Rejected: 终止备案 proposed again, and 评价要情.
+    // Rejected: what the procedure grades a failed rectification (the national
+    // guide's 第十三条: 限期整改 again, not 终止备案), proposed again, and 评价要情.
     let reject = act(
         &at(S::Rectifying),
         command(MoveKind::CheckRectification),
@@ -784,7 +811,8 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
     )
     .unwrap();
     let p = reject.subject.proposal.as_ref().unwrap();
-    assert!(p.sanctions.contains(&Sanction::Terminate) && reject.subject.major);
+    assert_eq!(p.disposition, Some(Disposition::Rectify));
+    assert!(!p.sanctions.contains(&Sanction::Terminate) && reject.subject.major);
     assert_eq!(reject.subject.major_ground, Some(MajorGround::Repeated));
     assert!(reject.subject.notified_on.is_none() && reject.subject.executed_on.is_none());
 }
@@ -1064,7 +1092,7 @@ fn a_procedure_without_review_has_no_window() {
     let c = cal();
     let none = Procedure {
         review: None,
-        ..Procedure::HUBEI
+        ..Procedure::hubei()
     };
     let now = Now {
         today: d("2025-09-29"),
@@ -1090,7 +1118,15 @@ fn a_procedure_without_review_has_no_window() {
     );
     let mut n = at(S::Notified);
     n.notified_on = Some(d("2025-09-10"));
-    let doc = decision_text(&n, &serious(), &none, &issuer(), "x".into(), now.today);
+    let doc = decision_text(
+        &n,
+        &serious(),
+        &none,
+        &issuer(),
+        "x".into(),
+        now.today,
+        None,
+    );
     assert!(!doc.paragraphs.join("").contains("申请复核"));
 }
 

@@ -79,16 +79,16 @@ fn a_finding_is_carried_through_every_state_to_closure(b: Backend) {
         assert_eq!(seen.next_deadline.as_ref().unwrap().what, DeadlineKind::Statement);
         // Deciding inside the statement period is refused; the clerk states.
         assert!(matches!(
-            refusal(store.decide(&city, "wang", at("2025-09-19"), id, &issuer()).await),
+            refusal(store.decide(&city, "wang", at("2025-09-19"), id, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await),
             CaseRefusal::StatementPeriodRunning { due } if due == d("2025-09-25")
         ));
-        forbidden(store.decide(&clerk, "clerk", at("2025-09-19"), id, &issuer()).await);
+        forbidden(store.decide(&clerk, "clerk", at("2025-09-19"), id, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await);
         store
             .submit_statement(&clerk, "clerk", at("2025-09-19"), id, "已整改宣传材料,请求从轻处理。")
             .await
             .unwrap();
         let decision = store
-            .decide(&city, "wang", at("2025-09-22"), id, &issuer())
+            .decide(&city, "wang", at("2025-09-22"), id, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, "")))
             .await
             .unwrap();
         assert_eq!(decision.number, "鄂人社鉴决〔2025〕1号");
@@ -271,11 +271,11 @@ fn a_repeat_after_a_warning_ends_in_termination(b: Backend) {
             .await
             .unwrap();
         assert!(matches!(
-            refusal(store.decide(&city, "wang", at("2025-11-24"), first, &issuer()).await),
+            refusal(store.decide(&city, "wang", at("2025-11-24"), first, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await),
             CaseRefusal::StatementPeriodRunning { due } if due == d("2025-11-24")
         ));
         let doc = store
-            .decide(&city, "wang", at("2025-11-25"), first, &issuer())
+            .decide(&city, "wang", at("2025-11-25"), first, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, "")))
             .await
             .unwrap();
         assert_eq!(doc.number, "鄂人社鉴决〔2025〕2号");
@@ -300,7 +300,7 @@ fn a_repeat_after_a_warning_ends_in_termination(b: Backend) {
             "terminated"
         );
         assert_eq!(status(&store, &id_of).await, RegistrationStatus::Terminated);
-        let last = Procedure::HUBEI
+        let last = Procedure::hubei()
             .review_last_day(&store.calendar().await.unwrap(), d("2025-11-25"))
             .unwrap();
         assert!(matches!(
@@ -457,7 +457,14 @@ fn effects_are_applied_and_rolled_back_by_a_review(b: Backend) {
             .await
             .unwrap();
         store
-            .decide(&city, "wang", at("2025-09-24"), id, &issuer())
+            .decide(
+                &city,
+                "wang",
+                at("2025-09-24"),
+                id,
+                &issuer(),
+                Some((domain::case::StatementAdoption::NotAdopted, "")),
+            )
             .await
             .unwrap();
         store
@@ -514,7 +521,7 @@ fn effects_are_applied_and_rolled_back_by_a_review(b: Backend) {
             .unwrap();
         assert_eq!(
             due,
-            Procedure::HUBEI.review_due(&store.calendar().await.unwrap(), d("2025-10-21"), false)
+            Procedure::hubei().review_due(&store.calendar().await.unwrap(), d("2025-10-21"), false)
         );
         let doc = store
             .decide_review(
@@ -584,7 +591,14 @@ fn effects_are_applied_and_rolled_back_by_a_review(b: Backend) {
             .await
             .unwrap();
         store
-            .decide(&scity, "wang", at("2025-09-24"), sid, &issuer())
+            .decide(
+                &scity,
+                "wang",
+                at("2025-09-24"),
+                sid,
+                &issuer(),
+                Some((domain::case::StatementAdoption::NotAdopted, "")),
+            )
             .await
             .unwrap();
         store
@@ -795,7 +809,7 @@ fn deadlines_run_on_working_days_across_the_holidays(b: Backend) {
             .await
             .unwrap();
         store
-            .decide(&city, "wang", at("2025-09-26"), a, &issuer())
+            .decide(&city, "wang", at("2025-09-26"), a, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, "")))
             .await
             .unwrap();
         store
@@ -858,11 +872,11 @@ fn deadlines_run_on_working_days_across_the_holidays(b: Backend) {
             .await
             .unwrap();
         assert!(matches!(
-            refusal(store.decide(&city, "wang", at("2026-02-26"), c, &issuer()).await),
+            refusal(store.decide(&city, "wang", at("2026-02-26"), c, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await),
             CaseRefusal::StatementPeriodRunning { due } if due == d("2026-02-26")
         ));
         let doc = store
-            .decide(&city, "wang", at("2026-02-27"), c, &issuer())
+            .decide(&city, "wang", at("2026-02-27"), c, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, "")))
             .await
             .unwrap();
         assert_eq!(doc.number, "鄂人社鉴决〔2026〕1号", "numbers run per year");
@@ -890,7 +904,7 @@ fn deadlines_run_on_working_days_across_the_holidays(b: Backend) {
             .unwrap();
         assert_eq!(
             due,
-            Procedure::HUBEI.review_due(&cal, d("2026-03-19"), false)
+            Procedure::hubei().review_due(&cal, d("2026-03-19"), false)
         );
         // Extended once, with a reason, by 10 working days.
         assert!(matches!(
@@ -907,7 +921,7 @@ fn deadlines_run_on_working_days_across_the_holidays(b: Backend) {
             .unwrap();
         assert_eq!(
             extended,
-            Procedure::HUBEI.review_due(&cal, d("2026-03-19"), true)
+            Procedure::hubei().review_due(&cal, d("2026-03-19"), true)
         );
         assert_eq!(cal.between(due, extended).unwrap().days, 10);
         assert!(matches!(

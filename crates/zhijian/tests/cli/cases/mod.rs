@@ -165,7 +165,14 @@ async fn notify_decide_execute(
         .await
         .unwrap();
     store
-        .decide(scope, "wang", at(decided), id, &issuer())
+        .decide(
+            scope,
+            "wang",
+            at(decided),
+            id,
+            &issuer(),
+            Some((domain::case::StatementAdoption::NotAdopted, "")),
+        )
         .await
         .unwrap();
     store
