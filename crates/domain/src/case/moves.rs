@@ -925,7 +925,7 @@ impl Case {
                     .map(|n| p.rectify_due(cal, today, n));
                 let e = entry(&after, None, json!({}));
                 let mut o = Outcome::of(after, e);
-                o.effects = execution(self, &decision, &facts.world, today);
+                o.effects = execution(self, &decision, &facts.world, today, p);
                 o
             }
             Command::CheckRectification { accepted, reason } => {

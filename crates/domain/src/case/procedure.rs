@@ -138,6 +138,10 @@ pub struct Procedure {
     /// Deadlines at most this many working days away are "due soon" (the
     /// dashboard's week).
     pub due_soon_working_days: u32,
+    /// 暂停督导工作 (Hubei 第十一条, Qinghai 第二十六条 "暂停质量督导任务委派"): the
+    /// documents set no period; the suspension ends after this many months.
+    pub supervisor_suspension_months: u8,
+    pub supervisor_suspension: Source,
     /// The articles of the institution measures.
     pub measures: Vec<MeasureBasis>,
     /// The candidate and staff articles.
@@ -230,6 +234,14 @@ struct RawOnsite {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawMonths {
+    months: u8,
+    quote: Option<String>,
+    platform_default: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawConstraints {
     document: Option<String>,
     basis: String,
@@ -274,6 +286,7 @@ struct RawProcedure {
     rectification: Option<RawPeriod>,
     failed_rectification: Option<RawFailed>,
     onsite: Option<RawOnsite>,
+    supervisor_suspension: Option<RawMonths>,
     constraints: Option<RawConstraints>,
     #[serde(default)]
     measure: Vec<RawMeasure>,
@@ -415,6 +428,10 @@ impl Procedure {
         let rect = need(r.rectification.as_ref(), "rectification")?;
         let failed = need(r.failed_rectification.as_ref(), "failed_rectification")?;
         let onsite = need(r.onsite.as_ref(), "onsite")?;
+        let suspension = need(r.supervisor_suspension.as_ref(), "supervisor_suspension")?;
+        if suspension.months == 0 {
+            return Err("supervisor_suspension months must be at least 1".into());
+        }
         let constraints = r
             .constraints
             .as_ref()
@@ -497,6 +514,12 @@ impl Procedure {
                 "onsite",
             )?,
             due_soon_working_days: r.due_soon_working_days.unwrap_or(5),
+            supervisor_suspension_months: suspension.months,
+            supervisor_suspension: Source::from_raw(
+                suspension.quote.as_deref(),
+                suspension.platform_default.as_deref(),
+            )
+            .map_err(|m| format!("supervisor_suspension: {m}"))?,
             measures,
             person_articles,
         };

@@ -248,6 +248,7 @@ fn facts() -> Facts {
             }),
             certificates: vec![],
             personnel: None,
+            activities: vec![],
         },
         ..Facts::default()
     }

@@ -681,25 +681,49 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
         ("A1".into(), CertStatus::Valid),
         ("A2".into(), CertStatus::Revoked),
     ];
+    w.world.activities = vec!["B1".into()];
     let o3 = act_with(&cand, Command::Execute, &w, today).unwrap();
     assert_eq!(o3.subject.state, S::Executing);
     let recs: Vec<_> = o3.effects.iter().map(|e| e.record()).collect();
+    // 取消当次全部科目评价成绩: the activity's results and scores cancelled and its
+    // certificate voided (第七条, 第十五条 "对已发放的证书予以作废"), then the bar and
+    // the revocation of the data.
     assert_eq!(
         recs.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(),
-        ["candidate_bar", "certificate_status", "certificate_status"]
+        [
+            "scores_cancelled",
+            "certificate_status",
+            "candidate_bar",
+            "certificate_status"
+        ]
     );
+    assert_eq!(recs[0].target, "B1");
+    assert_eq!(recs[0].after.as_ref().unwrap()["all_subjects"], true);
+    assert_eq!(recs[1].after.as_ref().unwrap()["status"], "void");
     assert_eq!(
-        recs[0].after.as_ref().unwrap()["barred_until"],
+        recs[2].after.as_ref().unwrap()["barred_until"],
         "2027-09-25"
     );
     assert_eq!(
         (
-            recs[1].target.as_str(),
-            recs[2].after.as_ref().unwrap()["status"].as_str()
+            recs[3].target.as_str(),
+            recs[3].after.as_ref().unwrap()["status"].as_str()
         ),
         ("A1", Some("revoked"))
     );
-    // A staff member: the card ends today, once.
+    // Read back and undone: the cancellation is withdrawn.
+    let back = CaseEffect::from_record(&recs[0]).unwrap();
+    assert_eq!(back, o3.effects[0]);
+    assert_eq!(
+        back.inverse("复核撤销"),
+        CaseEffect::ScoresCancelled {
+            batch_id: "B1".into(),
+            all_subjects: true,
+            cancelled: false
+        }
+    );
+    // A staff member: the card ends today, once (吊销, 第九条); 取消当年参加评价工作的
+    // 资格 (第八条) is a suspension through 31 December, the card kept.
     let mut staff = at(S::Decided);
     staff.party = Party::Staff {
         person_id: crate::ids::PersonId::parse("P001").unwrap(),
@@ -714,7 +738,12 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
     let mut p = facts();
     p.world.personnel = Some(Some(d("2027-01-01")));
     let o4 = act_with(&staff, Command::Execute, &p, today).unwrap();
-    assert_eq!(o4.effects.len(), 1);
+    assert_eq!(o4.effects.len(), 2);
+    assert!(matches!(
+        &o4.effects[1],
+        CaseEffect::StaffSuspension { until, from, .. }
+            if *from == today && *until == Date::from_ymd_opt(today.year(), 12, 31).unwrap()
+    ));
     // Read back and undone, newest first, by the review that annuls.
     let live: Vec<Recorded<CaseEffect>> = o
         .effects

@@ -697,3 +697,49 @@ fn a_decision_states_whether_the_statement_was_adopted() {
         );
     }
 }
+
+/// Item 6 of issue 13: Hubei 第八条 "取消其当年参加评价工作的资格" lasts through 31
+/// December of the year of execution; 第十一条 "暂停其督导工作" is a suspension with
+/// an end (the procedure's period, a marked platform default); neither ends the
+/// card, as 第九条 "吊销其考评人员证书" does.
+#[test]
+fn staff_measures_are_temporary_except_revocation() {
+    let h = Procedure::hubei();
+    assert!(h.supervisor_suspension.is_platform_default());
+    let mut staff = at(CaseState::Decided);
+    staff.party = Party::Staff {
+        person_id: crate::ids::PersonId::parse("P001").unwrap(),
+        name: "李四".into(),
+    };
+    let world = World {
+        personnel: Some(Some(d("2030-01-01"))),
+        ..World::default()
+    };
+    for (sanction, today, until) in [
+        (Sanction::DisqualifyStaff, "2025-03-10", Some("2025-12-31")),
+        (Sanction::DisqualifyStaff, "2025-12-31", Some("2025-12-31")),
+        (
+            Sanction::SuspendSupervisor,
+            "2025-03-10",
+            Some("2026-03-09"),
+        ),
+        (Sanction::RevokeExaminerCard, "2025-03-10", None),
+    ] {
+        let decision = Proposal {
+            item: None,
+            disposition: None,
+            sanctions: vec![sanction.clone()],
+            ..serious()
+        };
+        let effects = effects::execution(&staff, &decision, &world, d(today), &h);
+        match (until, &effects[..]) {
+            (Some(u), [CaseEffect::StaffSuspension { from, until, .. }]) => {
+                assert_eq!((*from, *until), (d(today), d(u)), "{sanction:?}")
+            }
+            (None, [CaseEffect::PersonnelValidTo { after, .. }]) => {
+                assert_eq!(*after, Some(d(today)))
+            }
+            other => panic!("{sanction:?}: {other:?}"),
+        }
+    }
+}

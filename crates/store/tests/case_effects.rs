@@ -1,0 +1,266 @@
+//! Case effects the store applies and a review rolls back (issue 13, items 6 and
+//! 7), on SQLite: 取消成绩 (湖北规程 第六条/第七条 "取消其当次全部科目评价成绩")
+//! marks the candidate's result and scores of the activity cancelled and voids its
+//! certificates (第十五条 "对已发放的证书予以作废"); 取消当年参加评价工作的资格
+//! (第八条) is a suspension through 31 December that leaves the card alone. A review
+//! that annuls the decision undoes both.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use dataset::generate::{GenConfig, generate_tables};
+use domain::access::DataScope;
+use domain::case::{Amendment, Issuer, NewCase, Party, ReviewOutcome, Sanction, Source};
+use domain::enums::{CertStatus, Severity};
+use domain::rulebook::Rulebook;
+use sqlx::{Connection, Row, SqliteConnection};
+use store::{Address, ImportOptions, Store};
+
+fn d(s: &str) -> NaiveDate {
+    domain::time::parse_date(s).unwrap()
+}
+
+fn at(s: &str) -> NaiveDateTime {
+    d(s).and_hms_opt(9, 0, 0).unwrap()
+}
+
+fn issuer() -> Issuer {
+    Issuer {
+        name: "湖北省人力资源和社会保障厅".into(),
+        abbreviation: "鄂人社鉴".into(),
+    }
+}
+
+/// Carries a case against `party` with the measures `sanctions` through notice,
+/// decision, service and execution; returns its id.
+async fn decided_and_executed(
+    store: &Store,
+    party: Party,
+    institution: &domain::ids::InstitutionId,
+    sanctions: Vec<Sanction>,
+    basis: &str,
+) -> i64 {
+    let all = DataScope::Everything;
+    let id = store
+        .open_case(
+            &all,
+            "wang",
+            at("2025-09-01"),
+            &NewCase {
+                party,
+                institution_id: Some(institution.clone()),
+                source: Source::Manual,
+                summary: "考场违纪".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .assign_investigators(&all, "wang", at("2025-09-01"), id, &["li".to_string()])
+        .await
+        .unwrap();
+    let book = Rulebook::builtin("hubei").unwrap();
+    let amendment = Amendment {
+        item: None,
+        severity: Severity::Serious,
+        sanctions,
+        basis: vec![basis.into()],
+        facts: vec!["现场查实".into()],
+        reason: "现场记录".into(),
+    };
+    store
+        .propose(&all, "wang", at("2025-09-02"), id, &book, Some(&amendment))
+        .await
+        .unwrap();
+    store
+        .notify(&all, "wang", at("2025-09-03"), id, &issuer())
+        .await
+        .unwrap();
+    store
+        .decide(&all, "wang", at("2025-09-15"), id, &issuer(), None)
+        .await
+        .unwrap();
+    store
+        .record_service(&all, "wang", at("2025-09-16"), id, d("2025-09-16"))
+        .await
+        .unwrap();
+    store
+        .execute_decision(&all, "wang", at("2025-09-17"), id)
+        .await
+        .unwrap();
+    id
+}
+
+async fn annul(store: &Store, id: i64) {
+    let all = DataScope::Everything;
+    store
+        .request_review(
+            &all,
+            "wang",
+            at("2025-09-18"),
+            id,
+            d("2025-09-18"),
+            "证据不足",
+        )
+        .await
+        .unwrap();
+    store
+        .decide_review(
+            &all,
+            "wang",
+            at("2025-09-22"),
+            id,
+            ReviewOutcome::Annul,
+            "现有证据不足以认定",
+            None,
+            &issuer(),
+        )
+        .await
+        .unwrap();
+}
+
+#[test]
+fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("store.db").display());
+        let store = Store::open(&Address::parse(&url).unwrap()).await.unwrap();
+        let (tables, _) = generate_tables(&GenConfig {
+            scale: 1,
+            seed: 7,
+            ..GenConfig::default()
+        });
+        store
+            .import(&tables, &ImportOptions::default())
+            .await
+            .unwrap();
+        // A valid certificate of an activity with the candidate's result and scores.
+        let cert = tables
+            .certificates
+            .iter()
+            .find(|c| {
+                c.status == CertStatus::Valid
+                    && c.batch_id.as_ref().is_some_and(|b| {
+                        tables
+                            .results
+                            .iter()
+                            .any(|r| &r.batch_id == b && r.candidate_id == c.candidate_id)
+                            && tables
+                                .scores
+                                .iter()
+                                .any(|s| &s.batch_id == b && s.candidate_id == c.candidate_id)
+                    })
+            })
+            .expect("the generated province has a certified candidate with scores");
+        let batch = cert.batch_id.clone().unwrap().to_string();
+        let candidate = cert.candidate_id.as_str().to_string();
+        let mut db = SqliteConnection::connect(&url).await.unwrap();
+        let id = decided_and_executed(
+            &store,
+            Party::Candidate {
+                id_number: cert.candidate_id,
+                name: cert.name.to_string(),
+            },
+            &cert.institution_id,
+            vec![Sanction::CancelScores { all_subjects: true }],
+            "湖北省技能人才评价违纪违规行为处理工作规程(试行) 第七条(一)",
+        )
+        .await;
+        let cancelled = |table: &'static str| {
+            format!(
+                "SELECT COUNT(*) AS n, SUM(CASE WHEN cancelled_by_case IS NOT NULL THEN 1 ELSE 0 END) AS c \
+                 FROM {table} WHERE batch_id = ? AND candidate_id = ?"
+            )
+        };
+        for table in ["results", "scores"] {
+            let row = sqlx::query(sqlx::AssertSqlSafe(cancelled(table)))
+                .bind(&batch)
+                .bind(&candidate)
+                .fetch_one(&mut db)
+                .await
+                .unwrap();
+            let (n, c): (i64, i64) = (row.get("n"), row.get("c"));
+            assert!(n > 0 && c == n, "{table}: {c} of {n} cancelled");
+        }
+        let status = |no: String| {
+            let url = url.clone();
+            async move {
+            let mut db = SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("SELECT status FROM certificates WHERE cert_no = ?")
+                .bind(no)
+                .fetch_one(&mut db)
+                .await
+                .unwrap()
+                .get::<String, _>("status")
+            }
+        };
+        assert_eq!(status(cert.cert_no.to_string()).await, "void");
+        // The review annuls: the marks are cleared, the certificate valid again.
+        annul(&store, id).await;
+        for table in ["results", "scores"] {
+            let row = sqlx::query(sqlx::AssertSqlSafe(cancelled(table)))
+                .bind(&batch)
+                .bind(&candidate)
+                .fetch_one(&mut db)
+                .await
+                .unwrap();
+            assert_eq!(row.get::<i64, _>("c"), 0, "{table}");
+        }
+        assert_eq!(status(cert.cert_no.to_string()).await, "valid");
+
+        // A staff member disqualified for the year (第八条): a suspension through
+        // 31 December, the card's valid_to untouched; lifted by the review.
+        let person = tables
+            .personnel
+            .iter()
+            .find(|p| p.institution_id.is_some())
+            .unwrap();
+        let before: Option<String> =
+            sqlx::query("SELECT valid_to FROM personnel WHERE person_id = ?")
+                .bind(person.person_id.as_str())
+                .fetch_one(&mut db)
+                .await
+                .unwrap()
+                .get("valid_to");
+        let sid = decided_and_executed(
+            &store,
+            Party::Staff {
+                person_id: person.person_id.clone(),
+                name: person.name.to_string(),
+            },
+            person.institution_id.as_ref().unwrap(),
+            vec![Sanction::DisqualifyStaff],
+            "湖北省技能人才评价违纪违规行为处理工作规程(试行) 第八条(一)",
+        )
+        .await;
+        let row = sqlx::query(
+            "SELECT measure, suspended_from, suspended_until, lifted_at FROM staff_suspensions WHERE case_id = ?",
+        )
+        .bind(sid)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert_eq!(row.get::<String, _>("measure"), "disqualify_staff");
+        assert_eq!(row.get::<String, _>("suspended_from"), "2025-09-17");
+        assert_eq!(row.get::<String, _>("suspended_until"), "2025-12-31");
+        let after: Option<String> =
+            sqlx::query("SELECT valid_to FROM personnel WHERE person_id = ?")
+                .bind(person.person_id.as_str())
+                .fetch_one(&mut db)
+                .await
+                .unwrap()
+                .get("valid_to");
+        assert_eq!(before, after, "the card is kept");
+        annul(&store, sid).await;
+        let lifted: Option<String> =
+            sqlx::query("SELECT lifted_at FROM staff_suspensions WHERE case_id = ?")
+                .bind(sid)
+                .fetch_one(&mut db)
+                .await
+                .unwrap()
+                .get("lifted_at");
+        assert!(lifted.is_some());
+    });
+}
