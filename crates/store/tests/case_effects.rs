@@ -264,3 +264,60 @@ fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
         assert!(lifted.is_some());
     });
 }
+
+/// Issue 13 item 5: 第二十条 "经评估合格的,有效期延长3年" — a renewal needs the
+/// assessment result confirmed (the day it was passed, by the renewing account),
+/// refused for an assessment after today, and the institution's history states who
+/// confirmed it and when.
+#[test]
+fn a_renewal_records_who_confirmed_the_assessment() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("store.db").display());
+        let store = Store::open(&Address::parse(&url).unwrap()).await.unwrap();
+        let (tables, _) = generate_tables(&GenConfig {
+            scale: 1,
+            seed: 7,
+            ..GenConfig::default()
+        });
+        store
+            .import(&tables, &ImportOptions::default())
+            .await
+            .unwrap();
+        let all = DataScope::Everything;
+        let i = tables
+            .institutions
+            .iter()
+            .find(|i| i.status == domain::enums::RegistrationStatus::Active)
+            .unwrap();
+        let expires = i.expires_on;
+        let today = expires - chrono::Days::new(5);
+        let id = &i.institution_id;
+        let late = store
+            .renew(&all, "zhao", id, today, today + chrono::Days::new(1))
+            .await;
+        assert!(
+            matches!(&late, Err(store::Error::Refused { reason }) if reason.to_string().contains("晚于今天")),
+            "{late:?}"
+        );
+        let new = store
+            .renew(&all, "zhao", id, today, today - chrono::Days::new(2))
+            .await
+            .unwrap();
+        assert!(new > expires);
+        let history = store.history(&all, id).await.unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last.action, domain::registration::Action::Renew);
+        let why = last.reason.as_deref().unwrap();
+        assert!(why.contains("经评估合格"), "{why}");
+        assert!(why.contains("zhao"), "{why}");
+        assert!(
+            why.contains(&(today - chrono::Days::new(2)).to_string()),
+            "{why}"
+        );
+    });
+}

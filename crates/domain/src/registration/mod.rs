@@ -136,6 +136,43 @@ pub fn renewal_allowed(expires_on: Date, today: Date) -> Result<NewExpiry, Refus
     })
 }
 
+/// 第二十条 "经评估合格的,有效期延长3年": a renewal rests on a passed assessment.
+/// Until the platform holds assessments, the official confirms the result: the
+/// day the assessment was passed and the account confirming it, both recorded with
+/// the renewal and shown in the institution's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentConfirmation {
+    /// The day the assessment was passed.
+    pub assessed_on: Date,
+    /// The account confirming the result.
+    pub confirmed_by: String,
+}
+
+impl AssessmentConfirmation {
+    /// Refuses a confirmation without an account or of an assessment after `today`.
+    pub fn check(&self, today: Date) -> Result<(), Refusal> {
+        if self.confirmed_by.trim().is_empty() {
+            return Err(Refusal::AssessmentUnconfirmed);
+        }
+        if self.assessed_on > today {
+            return Err(Refusal::AssessmentInFuture {
+                assessed_on: self.assessed_on,
+                today,
+            });
+        }
+        Ok(())
+    }
+
+    /// How the renewal's history entry states it.
+    pub fn reason_zh(&self) -> String {
+        format!(
+            "经评估合格（评估日期 {}，评估结果由 {} 确认），有效期延长 {VALIDITY_YEARS} 年（第二十条）",
+            self.assessed_on,
+            self.confirmed_by.trim()
+        )
+    }
+}
+
 /// 第二十一条: "取消备案资质,三年内不允许再申报备案" — whether an institution whose
 /// registration was cancelled on `cancelled_on` may apply again on `today`.
 pub fn may_reapply(cancelled_on: Date, today: Date) -> Result<(), Refusal> {
@@ -322,6 +359,12 @@ pub enum Refusal {
     /// operation needs, e.g. reinstating one that is not suspended).
     #[error("当前备案状态为“{}”，不能办理“{}”", standing.zh(), action.zh())]
     NotPossible { standing: Standing, action: Action },
+    /// 第二十条 "经评估合格的": a renewal needs the assessment result confirmed.
+    #[error("延续备案须确认评估结果：第二十条规定经评估合格的，有效期延长3年")]
+    AssessmentUnconfirmed,
+    /// An assessment dated after today.
+    #[error("评估日期 {assessed_on} 晚于今天（{today}）：请填写评估合格的日期")]
+    AssessmentInFuture { assessed_on: Date, today: Date },
     /// A cancellation is already proposed.
     #[error("已于 {since} 提出拟取消并公示中")]
     AlreadyProposed { since: Date },
@@ -369,6 +412,8 @@ impl crate::workflow::Refusal for Refusal {
             | Refusal::ScopeExists { .. }
             | Refusal::NoIdLeft { .. } => Conflict,
             Refusal::ReasonRequired
+            | Refusal::AssessmentUnconfirmed
+            | Refusal::AssessmentInFuture { .. }
             | Refusal::NoSuchScope { .. }
             | Refusal::NoSuchSite { .. }
             | Refusal::NothingChanged => Invalid,
@@ -380,6 +425,33 @@ impl crate::workflow::Refusal for Refusal {
 mod tests {
     use super::*;
     use crate::enums::RegistrationStatus as S;
+
+    /// 第二十条 "经评估合格的,有效期延长3年": the confirmation needs an account and
+    /// an assessment not after today, and the history entry states both.
+    #[test]
+    fn a_renewal_needs_a_confirmed_assessment() {
+        let today = d("2026-10-15");
+        let ok = AssessmentConfirmation {
+            assessed_on: d("2026-10-10"),
+            confirmed_by: "zhao".into(),
+        };
+        assert_eq!(ok.check(today), Ok(()));
+        assert!(ok.reason_zh().contains("2026-10-10") && ok.reason_zh().contains("zhao"));
+        assert!(ok.reason_zh().contains("第二十条"));
+        let cases = [
+            (d("2026-10-16"), "zhao", "晚于今天"),
+            (d("2026-10-10"), " ", "须确认评估结果"),
+        ];
+        for (assessed_on, by, says) in cases {
+            let e = AssessmentConfirmation {
+                assessed_on,
+                confirmed_by: by.into(),
+            }
+            .check(today)
+            .unwrap_err();
+            assert!(e.to_string().contains(says), "{e}");
+        }
+    }
     use crate::ids::InstitutionId;
 
     fn d(s: &str) -> Date {

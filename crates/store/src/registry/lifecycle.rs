@@ -2,19 +2,31 @@
 //! each one transaction with its event.
 
 use super::*;
+use domain::registration::AssessmentConfirmation;
 
 impl Store {
     /// 延续备案 (第二十条: "应于有效期满前3个月内向原备案部门提交申请,经评估合格的,
     /// 有效期延长3年"): records the renewal decided on `today`, which must fall in
-    /// the window ([`renewal_allowed`]); returns the new expiry. A registration in
-    /// 公示 for cancellation is not renewed until the proposal is withdrawn.
+    /// the window ([`renewal_allowed`]) and rest on an assessment passed on
+    /// `assessed_on`, confirmed by `by` ([`AssessmentConfirmation`]: the history
+    /// entry states both); returns the new expiry. A registration in 公示 for
+    /// cancellation is not renewed until the proposal is withdrawn.
     pub async fn renew(
         &self,
         scope: &DataScope,
         by: &str,
         id: &InstitutionId,
         today: NaiveDate,
+        assessed_on: NaiveDate,
     ) -> Result<NaiveDate> {
+        let assessment = AssessmentConfirmation {
+            assessed_on,
+            confirmed_by: by.to_string(),
+        };
+        assessment
+            .check(today)
+            .map_err(|reason| Error::Refused { reason })?;
+        let why = assessment.reason_zh();
         in_transaction!(self, w => {
             self.registry_lock(&mut w).await?;
             let c = current(&mut w, scope, id, true, today).await?;
@@ -34,7 +46,7 @@ impl Store {
                 at: midnight(today),
                 by,
                 action: Action::Renew,
-                reason: None,
+                reason: Some(&why),
                 before: Some(status_json(&c.institution)),
                 after: Some(status_json(&after)),
             })

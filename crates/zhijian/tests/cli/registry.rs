@@ -340,7 +340,9 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
             store.standing(&hubei(), &i, d("2026-10-01")).await.unwrap(),
             Standing::Expiring
         );
-        let early = store.renew(&hubei(), "zhao", &i, d("2026-09-30")).await;
+        let early = store
+            .renew(&hubei(), "zhao", &i, d("2026-09-30"), d("2026-09-30"))
+            .await;
         assert_eq!(
             refusal(early),
             Refusal::RenewalNotYetOpen {
@@ -350,7 +352,7 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
         );
         assert_eq!(actions(&store, &i).await, [Action::Register]);
         let renewed = store
-            .renew(&hubei(), "zhao", &i, d("2026-10-15"))
+            .renew(&hubei(), "zhao", &i, d("2026-10-15"), d("2026-10-15"))
             .await
             .unwrap();
         assert_eq!(renewed, d("2029-12-31"));
@@ -368,7 +370,11 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
         assert_eq!(last.after.as_ref().unwrap()["expires_on"], "2029-12-31");
         // Once renewed, the next window is three years on.
         assert!(matches!(
-            refusal(store.renew(&hubei(), "zhao", &i, d("2026-10-16")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "zhao", &i, d("2026-10-16"), d("2026-10-16"))
+                    .await
+            ),
             Refusal::RenewalNotYetOpen { .. }
         ));
         // Too late: the registration has lapsed, with or without the expiry job.
@@ -382,7 +388,11 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
             .await
             .unwrap();
         assert!(matches!(
-            refusal(store.renew(&hubei(), "zhao", &old, d("2023-01-05")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "zhao", &old, d("2023-01-05"), d("2023-01-05"))
+                    .await
+            ),
             Refusal::Expired { .. }
         ));
         store.close().await;
@@ -466,7 +476,11 @@ fn expiry_is_automatic_and_recorded_once(b: Backend) {
         assert_eq!(e.after.as_ref().unwrap()["status"], "terminated");
         assert_eq!(e.after.as_ref().unwrap()["status_since"], "2023-01-01");
         assert!(matches!(
-            refusal(store.renew(&hubei(), "sun", &ids[0], d("2023-02-01")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "sun", &ids[0], d("2023-02-01"), d("2023-02-01"))
+                    .await
+            ),
             Refusal::Expired { .. }
         ));
         // Expiry bars nothing: the institution may register anew.
@@ -550,7 +564,11 @@ fn dormancy_is_proposed_then_cancelled_and_barred_for_three_years(b: Backend) {
         assert_eq!(last.get(&bb), Some(&d("2020-11-01")));
         assert!(!last.contains_key(&a));
         assert!(matches!(
-            refusal(store.renew(&hubei(), "zhou", &a, d("2022-10-01")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "zhou", &a, d("2022-10-01"), d("2022-10-01"))
+                    .await
+            ),
             Refusal::AlreadyProposed { .. }
         ));
         assert_eq!(
@@ -697,7 +715,7 @@ fn a_caller_acts_only_within_their_scope(b: Backend) {
         );
         forbidden(store.add_site(&wuhan, "wh", &x, &site, why, on).await);
         forbidden(store.revoke_site(&wuhan, "wh", &x, &c01, why, on).await);
-        forbidden(store.renew(&wuhan, "wh", &x, on).await);
+        forbidden(store.renew(&wuhan, "wh", &x, on, on).await);
         forbidden(store.withdraw_proposal(&wuhan, "wh", &x, why, on).await);
         forbidden(store.cancel(&wuhan, "wh", &x, why, on).await);
         forbidden(store.suspend(&wuhan, "wh", &x, why, on).await);

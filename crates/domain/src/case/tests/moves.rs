@@ -1119,10 +1119,9 @@ fn forms_become_commands_or_name_the_field() {
 fn a_procedure_without_review_has_no_window() {
     use CaseState as S;
     let c = cal();
-    let none = Procedure {
-        review: None,
-        ..Procedure::hubei()
-    };
+    // Qinghai 第二十五条: notice, statement, decision, service — no 复核.
+    let none = Rulebook::builtin("qinghai").unwrap().procedure;
+    assert_eq!(none.review, None);
     let now = Now {
         today: d("2025-09-29"),
         calendar: &c,
