@@ -321,3 +321,130 @@ fn a_renewal_records_who_confirmed_the_assessment() {
         );
     });
 }
+
+/// Issue 13 item 4: 第二十条 "评价机构经提醒仍未提交延续申请的,到期自动取消备案资质".
+/// The platform reminds at 3 months, 1 month and 1 week before expiry (each
+/// recorded with its day, shown to the institution); a registration expires
+/// automatically only after a reminder; one never reminded waits for an official
+/// to confirm.
+#[test]
+fn expiry_is_automatic_only_after_a_reminder() {
+    use domain::enums::RegistrationStatus;
+    use domain::registration::ReminderStage;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("store.db").display());
+        let store = Store::open(&Address::parse(&url).unwrap()).await.unwrap();
+        let (tables, _) = generate_tables(&GenConfig {
+            scale: 1,
+            seed: 7,
+            ..GenConfig::default()
+        });
+        store
+            .import(&tables, &ImportOptions::default())
+            .await
+            .unwrap();
+        let all = DataScope::Everything;
+        let mut active: Vec<_> = tables
+            .institutions
+            .iter()
+            .filter(|i| i.status == RegistrationStatus::Active)
+            .collect();
+        active.sort_by_key(|i| i.expires_on);
+        // `b` expires first (first on the official's list), `a` last.
+        let (a, b) = (*active.last().unwrap(), active[0]);
+        let status = |id: &domain::ids::InstitutionId, on: NaiveDate| {
+            let store = store.clone();
+            let id = id.clone();
+            async move {
+                store
+                    .registration(&DataScope::Everything, &id, on)
+                    .await
+                    .unwrap()
+                    .institution
+                    .status
+            }
+        };
+        // `a` is reminded 3 months and 1 week before; it then expires by itself.
+        let e = a.expires_on;
+        let three = ReminderStage::ThreeMonths.due_on(e);
+        store
+            .send_renewal_reminders("system", three - chrono::Days::new(1))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .renewal_reminders(&all, &a.institution_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store.send_renewal_reminders("system", three).await.unwrap();
+        store.send_renewal_reminders("system", three).await.unwrap();
+        let week = ReminderStage::OneWeek.due_on(e);
+        store.send_renewal_reminders("system", week).await.unwrap();
+        let sent = store
+            .renewal_reminders(&all, &a.institution_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            sent.iter()
+                .map(|r| (r.stage, r.sent_on))
+                .collect::<Vec<_>>(),
+            [
+                (ReminderStage::OneWeek, week),
+                (ReminderStage::ThreeMonths, three)
+            ]
+        );
+        let after = e + chrono::Days::new(1);
+        store.expire_due("system", after).await.unwrap();
+        assert_eq!(
+            status(&a.institution_id, after).await,
+            RegistrationStatus::Terminated
+        );
+        // `b`, never reminded, is not cancelled automatically: it is listed for an
+        // official, who confirms with a reason.
+        let late = b.expires_on + chrono::Days::new(1);
+        store.expire_due("system", late).await.unwrap();
+        assert_ne!(
+            status(&b.institution_id, late).await,
+            RegistrationStatus::Terminated
+        );
+        let dash = store.dashboard(&all, late).await.unwrap();
+        let listed =
+            dash.unreminded.rows.iter().any(|r| {
+                r.first().cloned().flatten().as_deref() == Some(b.institution_id.as_str())
+            });
+        assert!(listed, "{:?}", dash.unreminded.rows);
+        assert!(matches!(
+            store
+                .confirm_expiry(&all, "zhao", &b.institution_id, " ", late)
+                .await,
+            Err(store::Error::Refused { .. })
+        ));
+        store
+            .confirm_expiry(
+                &all,
+                "zhao",
+                &b.institution_id,
+                "经电话核实未申请延续",
+                late,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            status(&b.institution_id, late).await,
+            RegistrationStatus::Terminated
+        );
+        let history = store.history(&all, &b.institution_id).await.unwrap();
+        let why = history.last().unwrap().reason.clone().unwrap();
+        assert!(
+            why.contains("未记录到期提醒") && why.contains("经电话核实"),
+            "{why}"
+        );
+    });
+}

@@ -136,6 +136,52 @@ pub fn renewal_allowed(expires_on: Date, today: Date) -> Result<NewExpiry, Refus
     })
 }
 
+code_enum! {
+    /// 第二十条 "评价机构经提醒仍未提交延续申请的,到期自动取消备案资质": the
+    /// reminders the platform sends before a registration ends — when the renewal
+    /// window opens (3 months), 1 month and 1 week before.
+    ReminderStage, "three_months, one_month, one_week (到期前3个月, 到期前1个月, 到期前1周)" {
+        ThreeMonths = "three_months" ["到期前3个月"],
+        OneMonth = "one_month" ["到期前1个月"],
+        OneWeek = "one_week" ["到期前1周"],
+    }
+}
+
+impl ReminderStage {
+    /// The day this reminder is due for a registration valid through
+    /// `expires_on` (counted from the day it ends, the day after): 3 months
+    /// before is the day the renewal window opens ([`renewal_opens`]).
+    pub fn due_on(self, expires_on: Date) -> Date {
+        let end = next_day(expires_on);
+        match self {
+            ReminderStage::ThreeMonths => minus_months(end, RENEWAL_WINDOW_MONTHS),
+            ReminderStage::OneMonth => minus_months(end, 1),
+            ReminderStage::OneWeek => end - Days::new(7),
+        }
+    }
+}
+
+/// The reminder to send on `today` for a registration valid through `expires_on`
+/// that has had the reminders `sent` for this expiry: the latest stage due by
+/// today, unless it (or a later one) is sent already; none after expiry. A stage
+/// passed while the platform was not running is not sent late once a later one is
+/// due.
+pub fn reminder_to_send(
+    expires_on: Date,
+    today: Date,
+    sent: &[ReminderStage],
+) -> Option<ReminderStage> {
+    if today > expires_on {
+        return None;
+    }
+    let due = ReminderStage::ALL
+        .iter()
+        .rev()
+        .copied()
+        .find(|s| s.due_on(expires_on) <= today)?;
+    (!sent.iter().any(|s| *s >= due)).then_some(due)
+}
+
 /// 第二十条 "经评估合格的,有效期延长3年": a renewal rests on a passed assessment.
 /// Until the platform holds assessments, the official confirms the result: the
 /// day the assessment was passed and the account confirming it, both recorded with
@@ -425,6 +471,34 @@ impl crate::workflow::Refusal for Refusal {
 mod tests {
     use super::*;
     use crate::enums::RegistrationStatus as S;
+
+    /// 第二十条 "经提醒仍未提交延续申请的": reminders at 3 months (the window opens),
+    /// 1 month and 1 week before the registration ends, each once, the latest due.
+    #[test]
+    fn reminders_are_due_three_months_one_month_and_one_week_before() {
+        use ReminderStage::*;
+        let exp = d("2026-12-31");
+        assert_eq!(ThreeMonths.due_on(exp), d("2026-10-01"));
+        assert_eq!(ThreeMonths.due_on(exp), renewal_opens(exp));
+        assert_eq!(OneMonth.due_on(exp), d("2026-12-01"));
+        assert_eq!(OneWeek.due_on(exp), d("2026-12-25"));
+        for (today, sent, want) in [
+            ("2026-09-30", &[][..], None),
+            ("2026-10-01", &[][..], Some(ThreeMonths)),
+            ("2026-10-02", &[ThreeMonths][..], None),
+            ("2026-12-01", &[ThreeMonths][..], Some(OneMonth)),
+            ("2026-12-26", &[][..], Some(OneWeek)),
+            ("2026-12-26", &[OneWeek][..], None),
+            ("2026-12-31", &[ThreeMonths, OneMonth][..], Some(OneWeek)),
+            ("2027-01-01", &[][..], None),
+        ] {
+            assert_eq!(
+                reminder_to_send(exp, d(today), sent),
+                want,
+                "{today} {sent:?}"
+            );
+        }
+    }
 
     /// 第二十条 "经评估合格的,有效期延长3年": the confirmation needs an account and
     /// an assessment not after today, and the history entry states both.

@@ -1,4 +1,4 @@
--- Case effects that were missing (issue 13).
+-- Case effects and renewal reminders that were missing (issue 13).
 --
 -- 取消成绩 (湖北规程 第五条 "取消其当次该科目的评价成绩", 第六条/第七条 "取消其当次全部
 -- 科目评价成绩"): a candidate's result, and for all subjects the scores, of an
@@ -20,3 +20,17 @@ CREATE TABLE staff_suspensions (
     lifted_at TIMESTAMP
 );
 CREATE INDEX staff_suspensions_person ON staff_suspensions (person_id);
+
+-- 第二十条 "评价机构经提醒仍未提交延续申请的,到期自动取消备案资质": the reminders
+-- sent before a registration ends (3 months, 1 month, 1 week), one per stage and
+-- expiry. A registration expires automatically only after a reminder; one that
+-- expires without any is left for an official to confirm.
+CREATE TABLE renewal_reminders (
+    reminder_id INTEGER PRIMARY KEY,
+    institution_id TEXT NOT NULL,
+    expires_on DATE NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('three_months', 'one_month', 'one_week')),
+    sent_on DATE NOT NULL,
+    by_user TEXT NOT NULL
+);
+CREATE UNIQUE INDEX renewal_reminders_key ON renewal_reminders (institution_id, expires_on, stage);

@@ -52,8 +52,8 @@ use domain::model::{Institution, Scope, Site, Text};
 use domain::occupation::catalogue;
 use domain::registration::{
     Action, BasicInfo, Ending, MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION, NewRegistration, NewSite,
-    Refusal, Standing, is_dormant, may_reapply, reapply_from, renewal_allowed, renewal_opens,
-    term_end,
+    Refusal, ReminderStage, Standing, is_dormant, may_reapply, reapply_from, renewal_allowed,
+    renewal_opens, term_end,
 };
 use domain::{Level, OccupationCode, RegionCode};
 use serde_json::{Value as Json, json};
@@ -320,6 +320,17 @@ async fn guarded<W: Writer>(
         ));
     }
     Ok(institution)
+}
+
+row_struct! {
+    /// A renewal reminder sent (第二十条 "经提醒").
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Reminder in "renewal_reminders" {
+        pub stage: ReminderStage = "stage",
+        /// The expiry it reminded of.
+        pub expires_on: NaiveDate = "expires_on",
+        pub sent_on: NaiveDate = "sent_on",
+    }
 }
 
 /// [`guarded`], with what the events say and the standing on `today`.

@@ -24,6 +24,10 @@ pub struct HomePage {
     pub run: String,
     pub open_grave: u64,
     pub expiring: TableView,
+    /// 到期提醒 sent (第二十条 "经提醒"), for the institution's own account its own.
+    pub reminders: TableView,
+    /// Expired without a recorded reminder: for an official to confirm.
+    pub unreminded: TableView,
     /// Case deadlines already passed.
     pub overdue: TableView,
     /// Case deadlines due soon (the procedure's working days).
@@ -159,6 +163,21 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         run,
         open_grave: open(Severity::Grave),
         expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]),
+        reminders: TableView::of(
+            &d.reminders,
+            &[],
+            &[
+                ("name", "机构名称"),
+                ("stage", "提醒"),
+                ("sent_on", "提醒日期"),
+                ("expires_on", "有效期至"),
+            ],
+        ),
+        unreminded: TableView::of(
+            &d.unreminded,
+            &[],
+            &[("name", "机构名称"), ("expires_on", "有效期至")],
+        ),
         overdue: deadline_table(&late),
         due_soon: deadline_table(&soon),
         due_soon_days: st.store.case_procedure().await?.due_soon_working_days,

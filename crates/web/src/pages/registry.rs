@@ -182,6 +182,10 @@ pub async fn change(
                 .await
                 .map(|d| format!("延续备案，有效期至 {d}"))
         }
+        "confirm_expiry" => s
+            .confirm_expiry(scope, &by, &inst, &f.reason, today)
+            .await
+            .map(|_| "确认到期取消备案资质".to_string()),
         "change_basic" => {
             let current = s.registration(scope, &inst, today).await?;
             let old = BasicInfo::of(&current.institution);

@@ -17,7 +17,7 @@ suite!(
     register_writes_everything_in_one_transaction,
     a_fourth_social_org_per_city_and_occupation_is_refused,
     renewal_only_in_the_three_months_before_expiry,
-    expiry_is_automatic_and_recorded_once,
+    expiry_is_automatic_after_a_reminder_and_recorded_once,
     dormancy_is_proposed_then_cancelled_and_barred_for_three_years,
     a_caller_acts_only_within_their_scope,
     history_lists_every_change_with_before_and_after,
@@ -399,7 +399,7 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
     });
 }
 
-fn expiry_is_automatic_and_recorded_once(b: Backend) {
+fn expiry_is_automatic_after_a_reminder_and_recorded_once(b: Backend) {
     let db = fresh(b, "reg_expire");
     rt().block_on(async {
         let store = open(&db).await;
@@ -421,6 +421,14 @@ fn expiry_is_automatic_and_recorded_once(b: Backend) {
             .suspend(&hubei(), "sun", &ids[2], "限期整改", d("2022-01-01"))
             .await
             .unwrap();
+        // 第二十条 "经提醒": each is reminded (1 week before) before it lapses; one
+        // never reminded would wait for an official (Store::confirm_expiry).
+        for last_day in ["2022-12-31", "2023-05-31", "2023-12-31"] {
+            store
+                .send_renewal_reminders("system", d(last_day))
+                .await
+                .unwrap();
+        }
         // Past expiry the standing is 已到期 before the job has run.
         assert_eq!(
             store
