@@ -492,6 +492,7 @@ impl Case {
                     ..
                 }) => Err(CaseRefusal::ExtensionUsed {
                     reason: reason.clone(),
+                    basis: procedure.review_basis.cite(),
                 }),
                 Some(_) => Ok(()),
                 None => no(),
@@ -750,7 +751,10 @@ impl Case {
                 let notified = self.notified_on.expect("checked by possible");
                 let due = p.statement_due(cal, notified);
                 if self.statements == 0 && today <= due {
-                    return Err(CaseRefusal::StatementPeriodRunning { due });
+                    return Err(CaseRefusal::StatementPeriodRunning {
+                        due,
+                        basis: p.notice.cite(),
+                    });
                 }
                 let adoption = match (self.statements, adoption) {
                     (0, _) => None,
@@ -820,6 +824,7 @@ impl Case {
                         served_on: served,
                         filed_on: on,
                         last_day,
+                        basis: p.review_basis.cite(),
                     });
                 }
                 after.state = CaseState::Review;
@@ -838,7 +843,10 @@ impl Case {
                 let reason = required(&reason, "延长复核期限的特殊情况")?;
                 let due = self.review.as_ref().expect("checked by possible").due;
                 if today > due {
-                    return Err(CaseRefusal::ExtensionTooLate { due });
+                    return Err(CaseRefusal::ExtensionTooLate {
+                        due,
+                        basis: p.review_basis.cite(),
+                    });
                 }
                 let r = after.review.as_mut().expect("checked by possible");
                 r.due = p.review_due(cal, r.requested_on, true);
@@ -943,7 +951,10 @@ impl Case {
                 let mut effects = Vec::new();
                 if accepted {
                     if let Some(last_day) = p.review_window(self, today, cal) {
-                        return Err(CaseRefusal::ReviewWindowOpen { last_day });
+                        return Err(CaseRefusal::ReviewWindowOpen {
+                            last_day,
+                            basis: p.review_basis.cite(),
+                        });
                     }
                     after.state = CaseState::Closed;
                     after.outcome = Some(if reason.is_empty() {
@@ -979,7 +990,10 @@ impl Case {
             }
             Command::Close { note } => {
                 if let Some(last_day) = p.review_window(self, today, cal) {
-                    return Err(CaseRefusal::ReviewWindowOpen { last_day });
+                    return Err(CaseRefusal::ReviewWindowOpen {
+                        last_day,
+                        basis: p.review_basis.cite(),
+                    });
                 }
                 after.state = CaseState::Closed;
                 after.outcome = Some(nonempty(&note).unwrap_or_else(|| "执行完毕,结案".into()));

@@ -302,7 +302,7 @@ fn refusals_name_what_and_until_when() {
                 adoption_reason: String::new(),
             },
             d("2025-09-17"),
-            |r| matches!(r, R::StatementPeriodRunning { due } if *due == d("2025-09-17")),
+            |r| matches!(r, R::StatementPeriodRunning { due, basis } if *due == d("2025-09-17") && basis.ends_with("第十八条")),
         ),
         (
             at(S::Decided),
@@ -345,7 +345,7 @@ fn refusals_name_what_and_until_when() {
                 note: String::new(),
             },
             d("2025-10-23"),
-            |r| matches!(r, R::ReviewWindowOpen { last_day } if *last_day == d("2025-10-23")),
+            |r| matches!(r, R::ReviewWindowOpen { last_day, basis } if *last_day == d("2025-10-23") && basis.ends_with("第十九条")),
         ),
         (
             at(S::Rectifying),

@@ -80,7 +80,7 @@ fn a_finding_is_carried_through_every_state_to_closure(b: Backend) {
         // Deciding inside the statement period is refused; the clerk states.
         assert!(matches!(
             refusal(store.decide(&city, "wang", at("2025-09-19"), id, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await),
-            CaseRefusal::StatementPeriodRunning { due } if due == d("2025-09-25")
+            CaseRefusal::StatementPeriodRunning { due, .. } if due == d("2025-09-25")
         ));
         forbidden(store.decide(&clerk, "clerk", at("2025-09-19"), id, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await);
         store
@@ -139,7 +139,7 @@ fn a_finding_is_carried_through_every_state_to_closure(b: Backend) {
             .unwrap();
         assert!(matches!(
             refusal(store.check_rectification(&city, "wang", at("2025-10-22"), id, true, "", &book).await),
-            CaseRefusal::ReviewWindowOpen { last_day } if last_day == d("2025-10-23")
+            CaseRefusal::ReviewWindowOpen { last_day, .. } if last_day == d("2025-10-23")
         ));
         let end = store
             .check_rectification(&city, "wang", at("2025-10-24"), id, true, "整改到位", &book)
@@ -280,7 +280,7 @@ fn a_failed_rectification_is_warned_again_and_a_repeat_escalates(b: Backend) {
             .unwrap();
         assert!(matches!(
             refusal(store.decide(&city, "wang", at("2025-11-24"), first, &issuer(), None).await),
-            CaseRefusal::StatementPeriodRunning { due } if due == d("2025-11-24")
+            CaseRefusal::StatementPeriodRunning { due, .. } if due == d("2025-11-24")
         ));
         let doc = store
             .decide(&city, "wang", at("2025-11-25"), first, &issuer(), None)
@@ -813,10 +813,11 @@ fn deadlines_run_on_working_days_across_the_holidays(b: Backend) {
             CaseRefusal::ReviewLate {
                 served_on: d("2025-09-26"),
                 filed_on: d("2025-10-24"),
-                last_day: d("2025-10-23")
+                last_day: d("2025-10-23"),
+                basis: store.case_procedure().await.unwrap().review_basis.cite(),
             }
         );
-        assert!(r.to_string().contains("2025-10-23") && r.to_string().contains("第十九条"));
+        assert!(r.to_string().contains("2025-10-23"));
         assert_eq!(state(&store, a, "2025-10-24").await, CaseState::Decided);
         // A statement period across 国庆: notified 9/26, due 10/10.
         let b2 = open_and_propose(
@@ -854,7 +855,7 @@ fn deadlines_run_on_working_days_across_the_holidays(b: Backend) {
             .unwrap();
         assert!(matches!(
             refusal(store.decide(&city, "wang", at("2026-02-26"), c, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, ""))).await),
-            CaseRefusal::StatementPeriodRunning { due } if due == d("2026-02-26")
+            CaseRefusal::StatementPeriodRunning { due, .. } if due == d("2026-02-26")
         ));
         let doc = store
             .decide(&city, "wang", at("2026-02-27"), c, &issuer(), Some((domain::case::StatementAdoption::NotAdopted, "")))
