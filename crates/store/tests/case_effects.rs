@@ -11,8 +11,121 @@ use domain::access::DataScope;
 use domain::case::{Amendment, Issuer, NewCase, Party, ReviewOutcome, Sanction, Source};
 use domain::enums::{CertStatus, Severity};
 use domain::rulebook::Rulebook;
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::{Connection, Row};
 use store::{Address, ImportOptions, Store};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh store of one test: SQLite in a temporary directory, or a PostgreSQL
+/// database of its own created through `ZHIJIAN_TEST_PG` (dropped at the end), as
+/// the store suite does.
+struct TestDb {
+    url: String,
+    pg_admin: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.pg_admin {
+            let _ = rt().block_on(pg_exec(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            ));
+        }
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn pg_exec(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Executor;
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    c.execute(sqlx::AssertSqlSafe(sql.to_string())).await?;
+    c.close().await
+}
+
+fn fresh(backend: Backend, test: &str) -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    match backend {
+        Backend::Sqlite => TestDb {
+            url: format!("sqlite:{}", dir.path().join("store.db").display()),
+            pg_admin: None,
+            _dir: dir,
+        },
+        Backend::Postgres => {
+            let admin = std::env::var("ZHIJIAN_TEST_PG")
+                .expect("ZHIJIAN_TEST_PG must hold a PostgreSQL URL for the PostgreSQL half");
+            let name = format!("zj_fx_{}_{}", test, std::process::id());
+            rt().block_on(async {
+                pg_exec(
+                    &admin,
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                )
+                .await
+                .unwrap();
+                pg_exec(&admin, &format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("ZHIJIAN_TEST_PG can create databases");
+            });
+            let (base, query) = match admin.split_once('?') {
+                Some((b, q)) => (b.to_string(), format!("?{q}")),
+                None => (admin.clone(), String::new()),
+            };
+            let root = &base[..base.rfind('/').expect("a URL with a database")];
+            TestDb {
+                url: format!("{root}/{name}{query}"),
+                pg_admin: Some((admin, name)),
+                _dir: dir,
+            }
+        }
+    }
+}
+
+/// The first column of the first row of `sql` as text (NULL: `None`), on either
+/// backend; `sql` holds only literals of the generated data.
+async fn scalar(url: &str, sql: &str) -> Option<String> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let row = sqlx::query(sql).fetch_one(&mut c).await.unwrap();
+        row.get::<Option<String>, _>(0)
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        let row = sqlx::query(sql).fetch_one(&mut c).await.unwrap();
+        row.get::<Option<String>, _>(0)
+    }
+}
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
+        }
+        mod postgres {
+            $(
+                #[test]
+                #[ignore = "needs PostgreSQL: ZHIJIAN_TEST_PG=postgres://… cargo test -p store --test case_effects -- --ignored"]
+                fn $name() { super::$name(super::Backend::Postgres) }
+            )*
+        }
+    };
+}
+
+suite!(
+    cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back,
+    a_renewal_records_who_confirmed_the_assessment,
+    expiry_is_automatic_only_after_a_reminder,
+);
 
 fn d(s: &str) -> NaiveDate {
     domain::time::parse_date(s).unwrap()
@@ -117,15 +230,10 @@ async fn annul(store: &Store, id: i64) {
         .unwrap();
 }
 
-#[test]
-fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("store.db").display());
+fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back(backend: Backend) {
+    let db = fresh(backend, "cancel");
+    rt().block_on(async {
+        let url = db.url.clone();
         let store = Store::open(&Address::parse(&url).unwrap()).await.unwrap();
         let (tables, _) = generate_tables(&GenConfig {
             scale: 1,
@@ -156,7 +264,6 @@ fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
             .expect("the generated province has a certified candidate with scores");
         let batch = cert.batch_id.clone().unwrap().to_string();
         let candidate = cert.candidate_id.as_str().to_string();
-        let mut db = SqliteConnection::connect(&url).await.unwrap();
         let id = decided_and_executed(
             &store,
             Party::Candidate {
@@ -168,45 +275,40 @@ fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
             "湖北省技能人才评价违纪违规行为处理工作规程(试行) 第七条(一)",
         )
         .await;
+        // (rows of the activity, rows cancelled) of the candidate in `table`.
         let cancelled = |table: &'static str| {
-            format!(
-                "SELECT COUNT(*) AS n, SUM(CASE WHEN cancelled_by_case IS NOT NULL THEN 1 ELSE 0 END) AS c \
-                 FROM {table} WHERE batch_id = ? AND candidate_id = ?"
-            )
+            let url = url.clone();
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS TEXT) || '/' || \
+                 CAST(SUM(CASE WHEN cancelled_by_case IS NOT NULL THEN 1 ELSE 0 END) AS TEXT) \
+                 FROM {table} WHERE batch_id = '{batch}' AND candidate_id = '{candidate}'"
+            );
+            async move {
+                let v = scalar(&url, &sql).await.unwrap();
+                let (n, c) = v.split_once('/').unwrap();
+                (n.parse::<i64>().unwrap(), c.parse::<i64>().unwrap())
+            }
         };
         for table in ["results", "scores"] {
-            let row = sqlx::query(sqlx::AssertSqlSafe(cancelled(table)))
-                .bind(&batch)
-                .bind(&candidate)
-                .fetch_one(&mut db)
-                .await
-                .unwrap();
-            let (n, c): (i64, i64) = (row.get("n"), row.get("c"));
+            let (n, c) = cancelled(table).await;
             assert!(n > 0 && c == n, "{table}: {c} of {n} cancelled");
         }
         let status = |no: String| {
             let url = url.clone();
             async move {
-            let mut db = SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query("SELECT status FROM certificates WHERE cert_no = ?")
-                .bind(no)
-                .fetch_one(&mut db)
+                scalar(
+                    &url,
+                    &format!("SELECT status FROM certificates WHERE cert_no = '{no}'"),
+                )
                 .await
                 .unwrap()
-                .get::<String, _>("status")
             }
         };
         assert_eq!(status(cert.cert_no.to_string()).await, "void");
         // The review annuls: the marks are cleared, the certificate valid again.
         annul(&store, id).await;
         for table in ["results", "scores"] {
-            let row = sqlx::query(sqlx::AssertSqlSafe(cancelled(table)))
-                .bind(&batch)
-                .bind(&candidate)
-                .fetch_one(&mut db)
-                .await
-                .unwrap();
-            assert_eq!(row.get::<i64, _>("c"), 0, "{table}");
+            assert_eq!(cancelled(table).await.1, 0, "{table}");
         }
         assert_eq!(status(cert.cert_no.to_string()).await, "valid");
 
@@ -217,13 +319,11 @@ fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
             .iter()
             .find(|p| p.institution_id.is_some())
             .unwrap();
-        let before: Option<String> =
-            sqlx::query("SELECT valid_to FROM personnel WHERE person_id = ?")
-                .bind(person.person_id.as_str())
-                .fetch_one(&mut db)
-                .await
-                .unwrap()
-                .get("valid_to");
+        let card = format!(
+            "SELECT CAST(valid_to AS TEXT) FROM personnel WHERE person_id = '{}'",
+            person.person_id.as_str()
+        );
+        let before = scalar(&url, &card).await;
         let sid = decided_and_executed(
             &store,
             Party::Staff {
@@ -235,33 +335,28 @@ fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
             "湖北省技能人才评价违纪违规行为处理工作规程(试行) 第八条(一)",
         )
         .await;
-        let row = sqlx::query(
-            "SELECT measure, suspended_from, suspended_until, lifted_at FROM staff_suspensions WHERE case_id = ?",
+        let suspension = scalar(
+            &url,
+            &format!(
+                "SELECT measure || ' ' || CAST(suspended_from AS TEXT) || ' ' || CAST(suspended_until AS TEXT) \
+                 FROM staff_suspensions WHERE case_id = {sid} AND lifted_at IS NULL"
+            ),
         )
-        .bind(sid)
-        .fetch_one(&mut db)
-        .await
-        .unwrap();
-        assert_eq!(row.get::<String, _>("measure"), "disqualify_staff");
-        assert_eq!(row.get::<String, _>("suspended_from"), "2025-09-17");
-        assert_eq!(row.get::<String, _>("suspended_until"), "2025-12-31");
-        let after: Option<String> =
-            sqlx::query("SELECT valid_to FROM personnel WHERE person_id = ?")
-                .bind(person.person_id.as_str())
-                .fetch_one(&mut db)
-                .await
-                .unwrap()
-                .get("valid_to");
-        assert_eq!(before, after, "the card is kept");
+        .await;
+        assert_eq!(
+            suspension.as_deref(),
+            Some("disqualify_staff 2025-09-17 2025-12-31")
+        );
+        assert_eq!(scalar(&url, &card).await, before, "the card is kept");
         annul(&store, sid).await;
-        let lifted: Option<String> =
-            sqlx::query("SELECT lifted_at FROM staff_suspensions WHERE case_id = ?")
-                .bind(sid)
-                .fetch_one(&mut db)
-                .await
-                .unwrap()
-                .get("lifted_at");
-        assert!(lifted.is_some());
+        let lifted = scalar(
+            &url,
+            &format!(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM staff_suspensions WHERE case_id = {sid} AND lifted_at IS NOT NULL"
+            ),
+        )
+        .await;
+        assert_eq!(lifted.as_deref(), Some("1"));
     });
 }
 
@@ -269,15 +364,10 @@ fn cancelled_scores_and_staff_suspensions_are_applied_and_rolled_back() {
 /// assessment result confirmed (the day it was passed, by the renewing account),
 /// refused for an assessment after today, and the institution's history states who
 /// confirmed it and when.
-#[test]
-fn a_renewal_records_who_confirmed_the_assessment() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("store.db").display());
+fn a_renewal_records_who_confirmed_the_assessment(backend: Backend) {
+    let db = fresh(backend, "renew");
+    rt().block_on(async {
+        let url = db.url.clone();
         let store = Store::open(&Address::parse(&url).unwrap()).await.unwrap();
         let (tables, _) = generate_tables(&GenConfig {
             scale: 1,
@@ -327,17 +417,12 @@ fn a_renewal_records_who_confirmed_the_assessment() {
 /// recorded with its day, shown to the institution); a registration expires
 /// automatically only after a reminder; one never reminded waits for an official
 /// to confirm.
-#[test]
-fn expiry_is_automatic_only_after_a_reminder() {
+fn expiry_is_automatic_only_after_a_reminder(backend: Backend) {
     use domain::enums::RegistrationStatus;
     use domain::registration::ReminderStage;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("store.db").display());
+    let db = fresh(backend, "expiry");
+    rt().block_on(async {
+        let url = db.url.clone();
         let store = Store::open(&Address::parse(&url).unwrap()).await.unwrap();
         let (tables, _) = generate_tables(&GenConfig {
             scale: 1,
