@@ -97,6 +97,9 @@ fn every_quote_is_in_the_document_its_basis_names() {
             ),
             ("on-site record".into(), &pr.onsite),
         ];
+        if let Some(l) = &book.social_org_limit {
+            cited.push(("social organisation limit".into(), &l.cited));
+        }
         if let Some(c) = &pr.constraints {
             cited.push(("constraints".into(), &c.cited));
         }

@@ -51,15 +51,27 @@ pub const REAPPLY_BAR_YEARS: u32 = 3;
 /// which 第十六条 puts through the same conditions): organisations already over
 /// the limit keep their registration until it expires, as the article says.
 /// This is Hubei's rule ("原则上", in principle); other provinces' 办法 in
-/// ../shared/regulations/ set no such number.
-pub const MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION: usize = 3;
+/// ../shared/regulations/ set no such number. The number and its article are rulebook
+/// data (`[registration]` of the Hubei rulebook, its quote checked against the
+/// document); the registry follows the Hubei 办法 throughout.
+pub fn max_social_orgs_per_city_occupation() -> usize {
+    static MAX: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+        crate::rulebook::Rulebook::builtin("hubei")
+            .expect("the Hubei rulebook parses")
+            .social_org_limit
+            .expect("the Hubei rulebook sets the 社评组织 limit")
+            .max
+    });
+    *MAX
+}
 
 /// The registration rules in a line, as the registration page states them (the
 /// numbers from the constants above, not written again anywhere).
 pub fn rules_zh() -> String {
     format!(
-        "备案有效期 {VALIDITY_YEARS} 年；到期前 {RENEWAL_WINDOW_MONTHS} 个月内申请延续；{} 个月内无正当理由不开展评价的，经公示后取消备案，{REAPPLY_BAR_YEARS} 年内不得再申报。社会培训评价组织每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家。",
-        DORMANCY.as_u32()
+        "备案有效期 {VALIDITY_YEARS} 年；到期前 {RENEWAL_WINDOW_MONTHS} 个月内申请延续；{} 个月内无正当理由不开展评价的，经公示后取消备案，{REAPPLY_BAR_YEARS} 年内不得再申报。社会培训评价组织每个市州每个职业不超过 {} 家。",
+        DORMANCY.as_u32(),
+        max_social_orgs_per_city_occupation()
     )
 }
 
@@ -393,8 +405,8 @@ pub enum Refusal {
     },
     /// The city already has the maximum of 社评组织 for an occupation.
     #[error(
-        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}（{}），每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家（第九条(二)5）",
-        institutions.len(), institutions.join("、")
+        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}（{}），每个市州每个职业不超过 {} 家（第九条(二)5）",
+        institutions.len(), institutions.join("、"), max_social_orgs_per_city_occupation()
     )]
     SocialOrgLimit {
         city: RegionCode,
