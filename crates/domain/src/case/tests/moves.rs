@@ -994,6 +994,47 @@ fn forms_become_commands_or_name_the_field() {
     let read = |kind: MoveKind, case: &Case, side, f: &[(String, String)], issuer| {
         kind.command(Form(f), case, side, given(issuer), &now)
     };
+    // 处理决定 after a statement: the form asks whether it is adopted, and reads it.
+    let mut stated = at(S::Notified);
+    stated.statements = 1;
+    let decide = stated
+        .available_moves(Role::City, &now)
+        .into_iter()
+        .find(|a| a.kind == MoveKind::Decide)
+        .unwrap();
+    assert!(
+        decide
+            .fields
+            .iter()
+            .any(|f| f.name == "adoption" && f.required)
+    );
+    let i = issuer();
+    assert_eq!(
+        read(
+            MoveKind::Decide,
+            &stated,
+            Side::Authority,
+            &form(&[
+                ("adoption", "部分采纳"),
+                ("adoption_reason", "部分事实已补正")
+            ]),
+            Some(&i)
+        ),
+        Ok(Command::Decide {
+            issuer: i.clone(),
+            adoption: Some(StatementAdoption::Partly),
+            adoption_reason: "部分事实已补正".into(),
+        })
+    );
+    let e = read(
+        MoveKind::Decide,
+        &stated,
+        Side::Authority,
+        &form(&[("adoption", "maybe")]),
+        Some(&i),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("adoption"), "{e}");
     let f = form(&[
         ("investigators", "li"),
         ("investigators", "zhou"),
