@@ -161,6 +161,15 @@ pub fn cite_basis(basis: &str) -> String {
     }
 }
 
+/// The measures in one line, with the terms the procedure gives them.
+fn summary(p: &Proposal, procedure: &Procedure) -> String {
+    p.sanctions
+        .iter()
+        .map(|s| procedure.describe(s))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 fn basis_line(p: &Proposal) -> String {
     if p.basis.is_empty() {
         "有关规定".into()
@@ -217,7 +226,7 @@ pub fn notice_text(
     p.push(format!(
         "依据{},本机关拟对{you}作出如下处理:{}。",
         basis_line(proposal),
-        proposal.summary()
+        summary(proposal, procedure)
     ));
     let according = match procedure.notice.cite() {
         c if c.is_empty() => String::new(),
@@ -290,7 +299,7 @@ pub fn decision_text(
         &decision
             .sanctions
             .iter()
-            .map(|s| format!("{}。", s.zh()))
+            .map(|s| format!("{}。", procedure.describe(s)))
             .collect::<Vec<_>>(),
     ));
     if let Some(n) = decision.rectification_days() {
@@ -389,7 +398,7 @@ pub fn review_decision_text(
             p.push(format!(
                 "本机关决定:变更原处理决定。已执行的处理措施予以撤回,依据{},改为:{}。",
                 basis_line(c),
-                c.summary()
+                summary(c, procedure)
             ));
         }
         (ReviewOutcome::Change, None) => p.push("本机关决定:变更原处理决定。".into()),

@@ -553,6 +553,18 @@ impl Procedure {
         titled(&self.document)
     }
 
+    /// A measure in the words of a document, with the term this procedure gives it
+    /// where the measure itself carries none: 暂停督导工作 for the procedure's
+    /// months (its end is what execution records).
+    pub fn describe(&self, s: &Sanction) -> String {
+        match s {
+            Sanction::SuspendSupervisor => {
+                format!("{}{}个月", s.zh(), self.supervisor_suspension_months)
+            }
+            _ => s.zh(),
+        }
+    }
+
     /// The article a measure rests on against `party`: the party's own article
     /// (a staff member's 诚信不良档案 is 第十条, not the institutions' 第十三条), then
     /// the institution measures, then the candidate and staff articles calling for

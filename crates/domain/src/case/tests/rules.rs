@@ -732,6 +732,25 @@ fn staff_measures_are_temporary_except_revocation() {
             ..serious()
         };
         let effects = effects::execution(&staff, &decision, &world, d(today), &h);
+        if sanction == Sanction::SuspendSupervisor {
+            // The decision states the term execution applies.
+            let mut notified = staff.clone();
+            notified.notified_on = Some(d("2025-03-01"));
+            let doc = decision_text(
+                &notified,
+                &decision,
+                &h,
+                &issuer(),
+                "n".into(),
+                d(today),
+                None,
+            );
+            assert!(
+                doc.paragraphs.join("").contains("暂停督导工作12个月"),
+                "{:?}",
+                doc.paragraphs
+            );
+        }
         match (until, &effects[..]) {
             (Some(u), [CaseEffect::StaffSuspension { from, until, .. }]) => {
                 assert_eq!((*from, *until), (d(today), d(u)), "{sanction:?}")

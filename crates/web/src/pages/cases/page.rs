@@ -205,7 +205,7 @@ impl ProposalView {
             sanctions: p
                 .sanctions
                 .iter()
-                .map(|s| (s.zh(), procedure.article_of(s, party)))
+                .map(|s| (procedure.describe(s), procedure.article_of(s, party)))
                 .collect(),
             basis: p.basis.clone(),
             facts: p.facts.iter().map(|f| mask_evidence(f)).collect(),
