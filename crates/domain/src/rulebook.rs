@@ -89,7 +89,7 @@ impl Source {
         }
     }
 
-    fn from_raw(quote: Option<&str>, default: Option<&str>) -> Result<Source, String> {
+    pub(crate) fn from_raw(quote: Option<&str>, default: Option<&str>) -> Result<Source, String> {
         fn clean(t: Option<&str>) -> Option<&str> {
             t.map(str::trim).filter(|t| !t.is_empty())
         }
@@ -283,6 +283,12 @@ pub struct Rulebook {
     pub forensics: Forensics,
     /// Inactivity tiers in ascending months; the last is the `activity.inactive` entry.
     pub inactivity: Vec<InactivityTier>,
+    /// The due process of its cases (`procedure = "…"`, from
+    /// `rulebooks/procedures/`; the national guide's when not named).
+    pub procedure: crate::case::Procedure,
+    /// 社评组织 per city (市州) and occupation, where the province's 机构管理办法
+    /// limits them (Hubei 第九条(二)5: 3).
+    pub social_org_limit: Option<Limit>,
     entries: BTreeMap<FindingKind, Entry>,
 }
 
@@ -308,6 +314,10 @@ pub fn names() -> Vec<&'static str> {
 struct RawBook {
     title: String,
     document: String,
+    /// The builtin procedure its cases follow (default `guide57`).
+    procedure: Option<String>,
+    /// Registration limits of the province's 机构管理办法, where it sets any.
+    registration: Option<RawRegistration>,
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
@@ -315,6 +325,23 @@ struct RawBook {
     #[serde(default)]
     inactivity_tier: Vec<RawTier>,
     rules: BTreeMap<String, RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistration {
+    document: String,
+    social_orgs_per_city_occupation: usize,
+    social_orgs_basis: String,
+    social_orgs_quote: Option<String>,
+    social_orgs_platform_default: Option<String>,
+}
+
+/// A limit a registration document sets, with its article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    pub max: usize,
+    pub cited: crate::case::Cited,
 }
 
 #[derive(Deserialize, Default)]
@@ -658,6 +685,34 @@ impl Rulebook {
                 "need 1 <= upload_serious_from <= upload_grave_from".into(),
             ));
         }
+        let procedure = crate::case::Procedure::builtin(
+            raw.procedure.as_deref().unwrap_or("guide57"),
+            &policy.escalation_basis,
+        )
+        .map_err(|m| invalid("procedure", m))?;
+        let social_org_limit = match &raw.registration {
+            None => None,
+            Some(r) => {
+                if r.social_orgs_per_city_occupation == 0 {
+                    return Err(invalid(
+                        "registration",
+                        "social_orgs_per_city_occupation must be at least 1".into(),
+                    ));
+                }
+                Some(Limit {
+                    max: r.social_orgs_per_city_occupation,
+                    cited: crate::case::Cited {
+                        article: Some(r.social_orgs_basis.clone()),
+                        document: r.document.clone(),
+                        source: Source::from_raw(
+                            r.social_orgs_quote.as_deref(),
+                            r.social_orgs_platform_default.as_deref(),
+                        )
+                        .map_err(|m| invalid("registration", m))?,
+                    },
+                })
+            }
+        };
         Ok(Rulebook {
             name: name.to_string(),
             title: raw.title,
@@ -665,6 +720,8 @@ impl Rulebook {
             policy,
             forensics,
             inactivity,
+            procedure,
+            social_org_limit,
             entries,
         })
     }
@@ -861,6 +918,13 @@ mod tests {
                 .starts_with("技能人才评价违纪违规行为处理工作指引")
         );
         assert!(q.policy.escalation_basis.contains("第二十二条(六)"));
+        // Only Hubei's 机构管理办法 第九条(二)5 limits 社评组织 per city and occupation.
+        let limit = h.social_org_limit.as_ref().unwrap();
+        assert_eq!(limit.max, 3);
+        assert_eq!(limit.cited.article.as_deref(), Some("第九条(二)5"));
+        for name in Rulebook::names().into_iter().filter(|n| *n != "hubei") {
+            assert_eq!(Rulebook::builtin(name).unwrap().social_org_limit, None);
+        }
     }
 
     #[test]

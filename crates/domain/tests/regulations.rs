@@ -9,6 +9,7 @@
 //! (`,` `(` `:`), the rulebooks quote with full-width ones. `……` in a quote marks an
 //! elision: the parts must appear in order.
 
+use domain::case::Cited;
 use domain::finding::FindingKind;
 use domain::rulebook::{Rulebook, Source, regulation_file};
 
@@ -64,6 +65,7 @@ fn check(book: &str, what: &str, basis: &str, source: &Source) -> Option<String>
 fn every_quote_is_in_the_document_its_basis_names() {
     let mut problems = Vec::new();
     let mut quotes = 0;
+    let mut procedure_quotes = 0;
     for name in Rulebook::names() {
         let book = Rulebook::builtin(name).unwrap();
         for e in book.entries() {
@@ -82,7 +84,43 @@ fn every_quote_is_in_the_document_its_basis_names() {
             let source = Source::Quote(d.quote.clone());
             problems.extend(check(name, "supervision record", &d.basis, &source));
         }
+        // The procedure its cases follow: notice, review (or why none), failed
+        // rectification, on-site record, constraint measures, the article of every
+        // measure and every candidate and staff article.
+        let pr = &book.procedure;
+        let mut cited: Vec<(String, &Cited)> = vec![
+            ("notice".into(), &pr.notice),
+            ("review".into(), &pr.review_basis),
+            (
+                "failed rectification".into(),
+                &pr.failed_rectification.cited,
+            ),
+            ("on-site record".into(), &pr.onsite),
+        ];
+        if let Some(l) = &book.social_org_limit {
+            cited.push(("social organisation limit".into(), &l.cited));
+        }
+        if let Some(c) = &pr.constraints {
+            cited.push(("constraints".into(), &c.cited));
+        }
+        for m in &pr.measures {
+            cited.push((format!("measure {}", m.sanctions.join(",")), &m.cited));
+        }
+        for a in &pr.person_articles {
+            cited.push((format!("{} article", a.party.code()), &a.cited));
+        }
+        for (what, c) in cited {
+            procedure_quotes += usize::from(c.source.quote().is_some());
+            match c.basis() {
+                Some(basis) => problems.extend(check(name, &what, &basis, &c.source)),
+                None if !c.source.is_platform_default() => {
+                    problems.push(format!("{name} {what}: a quote without an article"))
+                }
+                None => {}
+            }
+        }
     }
+    assert!(procedure_quotes > 40, "{procedure_quotes}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(quotes > 300, "{quotes}");
 }

@@ -168,11 +168,25 @@ pub struct Ctx<'a> {
     pub views: Vec<BatchView<'a>>,
     /// Candidates barred by earlier decisions ([`crate::engine::Options::bars`]).
     pub bars: &'a [crate::engine::Bar],
+    /// Staff suspended by earlier decisions ([`crate::engine::Options::suspensions`]).
+    pub suspensions: &'a [crate::engine::Suspension],
     /// The working-day calendar (工作日历) for deadlines in working days.
     pub calendar: &'a Calendar,
 }
 
 impl<'a> Ctx<'a> {
+    /// A suspension of `person_id` overlapping `from..=to`, if any.
+    pub fn suspension(
+        &self,
+        person_id: &str,
+        from: Date,
+        to: Date,
+    ) -> Option<&'a crate::engine::Suspension> {
+        self.suspensions
+            .iter()
+            .find(|s| s.person_id == person_id && s.from <= to && from <= s.until)
+    }
+
     /// Builds the context and the index.
     pub fn new(
         ds: &'a Dataset,
@@ -198,6 +212,7 @@ impl<'a> Ctx<'a> {
             ix,
             views,
             bars: &[],
+            suspensions: &[],
             calendar,
         }
     }

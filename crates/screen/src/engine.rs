@@ -69,6 +69,10 @@ pub struct Options<'a> {
     /// Candidates barred from evaluation by earlier decisions (kept by the store's
     /// cases, not by the dataset): a later application of theirs is a finding.
     pub bars: &'a [Bar],
+    /// Staff suspended by earlier decisions (第八条 取消当年参加评价工作的资格, 第十一条
+    /// 暂停督导工作; kept by the store's cases): taking part in an activity during
+    /// one is a finding, as an expired card is.
+    pub suspensions: &'a [Suspension],
     /// The working-day calendar for deadlines in working days (the store's, with
     /// administrator-imported years); `None` = the built-in one (2022–2026).
     pub calendar: Option<&'a Calendar>,
@@ -85,6 +89,17 @@ pub struct Bar {
     pub decision: String,
 }
 
+/// A staff member's suspension from a decision: no evaluation work from `from`
+/// to `until`, inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    pub person_id: String,
+    pub from: Date,
+    pub until: Date,
+    /// What it is and the decision that imposed it.
+    pub decision: String,
+}
+
 impl<'a> Options<'a> {
     /// Screening with a rulebook and nothing else set.
     pub fn new(rulebook: &'a Rulebook) -> Options<'a> {
@@ -93,6 +108,7 @@ impl<'a> Options<'a> {
             as_of: None,
             progress: None,
             bars: &[],
+            suspensions: &[],
             calendar: None,
         }
     }
@@ -168,6 +184,7 @@ pub fn screen_with(ds: &Dataset, opts: &Options, detectors: &[&dyn Detector]) ->
     };
     let mut ctx = Ctx::new(ds, opts.rulebook, opts.as_of, calendar);
     ctx.bars = opts.bars;
+    ctx.suspensions = opts.suspensions;
     let kinds = kind_statuses(&|t| ctx.has(t), detectors);
     let runnable: Vec<&dyn Detector> = detectors
         .iter()

@@ -29,7 +29,8 @@ pub mod rules;
 
 pub use context::{BatchView, Ctx, Index, Scored};
 pub use engine::{
-    Bar, Detector, KindStatus, Options, Rule, Screening, kind_statuses, screen, screen_with,
+    Bar, Detector, KindStatus, Options, Rule, Screening, Suspension, kind_statuses, screen,
+    screen_with,
 };
 pub use finding::{Classification, Finding, Hit};
 pub use norms::Norms;

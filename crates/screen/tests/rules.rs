@@ -2208,3 +2208,53 @@ fn the_risk_list_ranks_by_worst_severity_then_weight() {
         cand(1).masked()
     );
 }
+
+/// Staff suspended by a decision (第八条 取消当年参加评价工作的资格 through 31
+/// December, 第十一条 暂停督导工作 for a period) keep their card: work in an activity
+/// inside the suspension is found as an invalid card is (the examiner's
+/// `staff.examiner_expired`, the internal supervisor's
+/// `supervision.no_internal_supervisor`); a suspension ending the day before is not.
+#[test]
+fn work_during_a_staff_suspension_is_found() {
+    let book = Rulebook::national();
+    let ds = Dataset::new(baseline()).expect("no duplicate keys");
+    let suspended = |person: &str, until: Date| screen::Suspension {
+        person_id: person.into(),
+        from: d(2024, 1, 1),
+        until,
+        decision: "被处理案件 2024-0001 取消当年参加评价工作的资格".into(),
+    };
+    for (person, until, want) in [
+        (
+            "E3",
+            d(2024, 12, 31),
+            Some(("staff.examiner_expired", stf("B1", "E3"))),
+        ),
+        ("E3", d(2024, 5, 31), None),
+        (
+            "N1",
+            d(2024, 12, 31),
+            Some(("supervision.no_internal_supervisor", batch("B1"))),
+        ),
+    ] {
+        let list = [suspended(person, until)];
+        let s = screen(
+            &ds,
+            &Options {
+                suspensions: &list,
+                ..Options::new(&book)
+            },
+        );
+        let got: Vec<(String, FindingSubject)> = s
+            .findings
+            .iter()
+            .map(|f| (f.kind.id().to_string(), f.subject.clone()))
+            .collect();
+        let want: Vec<(String, FindingSubject)> =
+            want.into_iter().map(|(k, s)| (k.to_string(), s)).collect();
+        assert_eq!(got, want, "{person} until {until}");
+        if let Some(f) = s.findings.first() {
+            assert!(f.message.contains("2024-0001"), "{}", f.message);
+        }
+    }
+}

@@ -186,6 +186,7 @@ fn migrations(backend: Backend) -> Migrator {
         migration!(9, "security", "0009_security.sql"),
         migration!(10, "declared", "0010_declared.sql"),
         migration!(11, "authority", "0011_authority.sql"),
+        migration!(12, "case effects", "0012_case_effects.sql"),
     ];
     let files = ALL.iter().map(|&(version, description, sqlite, pg)| {
         let sql = match backend {

@@ -261,6 +261,7 @@ parsed_text!(
     domain::case::DocumentKind => |v| v.code().into(),
     domain::case::Measure => |v| v.code().into(),
     domain::registration::Action => |v| v.code().into(),
+    domain::registration::ReminderStage => |v| v.code().into(),
 );
 
 /// Values kept as JSON text (documents, proposals, the case file's before/after).

@@ -171,6 +171,7 @@ mod tests {
         assert_eq!(s(refused(CaseRefusal::NoIssuer)), StatusCode::FORBIDDEN);
         let late = Error::of_store(refused(CaseRefusal::ReviewWindowOpen {
             last_day: domain::time::parse_date("2025-10-23").unwrap(),
+            basis: domain::case::Procedure::hubei().review_basis.cite(),
         }));
         assert!(late.is_refusal());
         assert!(late.to_string().contains("2025-10-23") && late.to_string().contains("第十九条"));

@@ -72,6 +72,30 @@ pub async fn bars(store: &Store) -> store::Result<Vec<screen::Bar>> {
         .collect())
 }
 
+/// The staff suspensions (第八条, 第十一条) of executed cases not lifted by a review,
+/// as screening takes them.
+pub async fn suspensions(store: &Store) -> store::Result<Vec<screen::Suspension>> {
+    Ok(store
+        .staff_suspensions()
+        .await?
+        .into_iter()
+        .map(|s| screen::Suspension {
+            person_id: s.person_id,
+            from: s.from,
+            until: s.until,
+            decision: format!(
+                "被处理案件 {} {}",
+                s.case_number,
+                if s.measure == "disqualify_staff" {
+                    "取消当年参加评价工作的资格"
+                } else {
+                    "暂停督导工作"
+                }
+            ),
+        })
+        .collect())
+}
+
 /// Screens everything the store holds and records the run; returns a one-line
 /// summary in Chinese, or why it could not.
 pub async fn screen_store(store: &Store) -> Result<String, String> {
@@ -83,6 +107,9 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
     let bars = bars(store)
         .await
         .map_err(|e| format!("读取禁考记录失败：{e}"))?;
+    let suspensions = suspensions(store)
+        .await
+        .map_err(|e| format!("读取工作人员暂停记录失败：{e}"))?;
     if ds.tables.present.is_empty() {
         return Err("数据库中没有数据".into());
     }
@@ -106,6 +133,7 @@ pub async fn screen_store(store: &Store) -> Result<String, String> {
                 as_of: None,
                 progress: None,
                 bars: &bars,
+                suspensions: &suspensions,
                 calendar: Some(&calendar),
             },
         );

@@ -43,11 +43,17 @@ pub fn run(
     // The rulebook named on the command line must exist before any work is done.
     let chosen = policy.map(Rulebook::builtin).transpose()?;
 
-    let (ds, store, bars, calendar) = match source {
-        Source::Files(path) => (read_with_progress(path)?.dataset, None, Vec::new(), None),
+    let (ds, store, bars, suspensions, calendar) = match source {
+        Source::Files(path) => (
+            read_with_progress(path)?.dataset,
+            None,
+            Vec::new(),
+            Vec::new(),
+            None,
+        ),
         Source::Store(db) => {
             let rt = crate::db::runtime()?;
-            let (ds, store, bars, calendar) = rt.block_on(async {
+            let (ds, store, bars, suspensions, calendar) = rt.block_on(async {
                 let store = crate::db::open(db).await?;
                 let progress = bar(0, "读取数据库 loading the store", false);
                 let ds = store
@@ -65,14 +71,18 @@ pub fn run(
                 let bars = web::screening::bars(&store)
                     .await
                     .context("读取禁考记录失败 cannot read the candidate bars")?;
+                // Staff suspended by executed cases (第八条, 第十一条).
+                let suspensions = web::screening::suspensions(&store)
+                    .await
+                    .context("读取工作人员暂停记录失败 cannot read the staff suspensions")?;
                 // Working-day deadlines by the store's calendar (imported years too).
                 let calendar = store
                     .calendar()
                     .await
                     .context("读取工作日历失败 cannot read the working-day calendar")?;
-                anyhow::Ok((ds, store, bars, calendar))
+                anyhow::Ok((ds, store, bars, suspensions, calendar))
             })?;
-            (ds, Some((rt, store)), bars, Some(calendar))
+            (ds, Some((rt, store)), bars, suspensions, Some(calendar))
         }
     };
     let read_secs = started.elapsed().as_secs_f64();
@@ -100,6 +110,7 @@ pub fn run(
         as_of,
         progress: Some(&tick),
         bars: &bars,
+        suspensions: &suspensions,
         calendar: calendar.as_ref(),
     };
     let s = ::screen::screen(&ds, &opts);

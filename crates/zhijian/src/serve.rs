@@ -15,10 +15,14 @@ use std::time::Instant;
 use store::Store;
 use store::accounts::NewAccount;
 
-/// The registry's automatic steps (第二十条 expiry, 第二十一条 dormancy
-/// proposals), run at start and then every six hours.
+/// The registry's automatic steps (第二十条 reminders and expiry after a reminder,
+/// 第二十一条 dormancy proposals), run at start and then every six hours.
 async fn maintain(store: &Store) -> anyhow::Result<()> {
     let today = chrono::Local::now().date_naive();
+    let reminded = store.send_renewal_reminders("system", today).await?;
+    if reminded > 0 {
+        println!("备案维护 registry: {reminded} 家到期提醒 renewal reminders sent");
+    }
     let expired = store.expire_due("system", today).await?;
     let proposed = store.propose_cancellations("system", today).await?;
     if expired > 0 || !proposed.is_empty() {

@@ -1,11 +1,14 @@
 //! The documents of a case, for printing in the usual official layout: 告知书,
 //! 处理决定书, 复核决定书 ([`notice_text`], [`decision_text`],
 //! [`review_decision_text`]), their numbers ([`document_number`]) and who issues
-//! them ([`Issuer`]). Every period a document states comes from the
-//! [`Procedure`].
+//! them ([`Issuer`]). Every period and every article of the procedure a document
+//! states comes from the [`Procedure`] of the case's rulebook: a national or
+//! Qinghai case cites its own basis, and where the procedure grants no review the
+//! decision offers none. Formal documents use full-width punctuation (，。：；（）)
+//! and write document titles in 《》.
 
-use super::procedure::Procedure;
-use super::{Case, Proposal, ReviewOutcome};
+use super::procedure::{Procedure, titled};
+use super::{Case, Proposal, ReviewOutcome, StatementAdoption};
 use crate::Error;
 use crate::region::RegionLevel;
 use crate::{Date, RegionCode};
@@ -114,11 +117,79 @@ fn numbered(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Full-width punctuation, as formal documents write it: ， （ ） ： ； ？ ！.
+pub fn formal(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            ',' => '，',
+            '(' => '（',
+            ')' => '）',
+            ':' => '：',
+            ';' => '；',
+            '?' => '？',
+            '!' => '！',
+            c => c,
+        })
+        .collect()
+}
+
+/// A basis line ("document 第十四条(二)", as rulebooks and proposals keep it) as a
+/// document cites it: the title in 《》 and the article right after it,
+/// 《湖北省技能人才评价违纪违规行为处理工作规程(试行)》第十四条(二). Words after the
+/// article (an escalation's wording) are left out; a line written otherwise is
+/// kept as it is.
+pub fn cite_basis(basis: &str) -> String {
+    let b = basis.trim();
+    let starts_article = |rest: &str| {
+        rest.starts_with('第')
+            || rest.split(['(', '（']).next().is_some_and(|n| {
+                !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+            }) && (rest.contains('(') || rest.contains('（'))
+    };
+    let split = b
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace())
+        .map(|(i, c)| (i, i + c.len_utf8()))
+        .find(|(_, next)| starts_article(b[*next..].trim_start()));
+    match split {
+        Some((at, next)) => {
+            let rest = b[next..].trim_start();
+            let article = rest.split(char::is_whitespace).next().unwrap_or(rest);
+            format!("{}{article}", titled(&b[..at]))
+        }
+        None => b.to_string(),
+    }
+}
+
+/// The measures in one line, with the terms the procedure gives them.
+fn summary(p: &Proposal, procedure: &Procedure) -> String {
+    p.sanctions
+        .iter()
+        .map(|s| procedure.describe(s))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 fn basis_line(p: &Proposal) -> String {
     if p.basis.is_empty() {
         "有关规定".into()
     } else {
-        p.basis.join("、")
+        let mut cited: Vec<String> = Vec::new();
+        for b in p.basis.iter().map(|b| cite_basis(b)) {
+            if !cited.contains(&b) {
+                cited.push(b);
+            }
+        }
+        cited.join("、")
+    }
+}
+
+impl Document {
+    /// The document with full-width punctuation in its title and paragraphs.
+    fn formal(mut self) -> Document {
+        self.title = formal(&self.title);
+        self.paragraphs = self.paragraphs.iter().map(|p| formal(p)).collect();
+        self
     }
 }
 
@@ -134,7 +205,6 @@ pub fn notice_text(
     date: Date,
     statement_due: Date,
 ) -> Document {
-    let procedure_name = procedure.document;
     let days = procedure.statement_working_days;
     let you = case.party.you();
     let mut p = vec![format!(
@@ -156,10 +226,14 @@ pub fn notice_text(
     p.push(format!(
         "依据{},本机关拟对{you}作出如下处理:{}。",
         basis_line(proposal),
-        proposal.summary()
+        summary(proposal, procedure)
     ));
+    let according = match procedure.notice.cite() {
+        c if c.is_empty() => String::new(),
+        c => format!("根据{c}的规定,"),
+    };
     p.push(format!(
-        "根据{procedure_name}第十八条的规定,{you}享有陈述和申辩的权利。如有异议,请于{}前({days}个工作日内)通过技能人才评价监管平台提交书面陈述、申辩意见及相关证据材料,或书面送交{}。逾期未提出的,视为放弃陈述和申辩的权利。",
+        "{according}{you}享有陈述和申辩的权利。如有异议,请于{}前({days}个工作日内)通过技能人才评价监管平台提交书面陈述、申辩意见及相关证据材料,或书面送交{}。逾期未提出的,视为放弃陈述和申辩的权利。",
         zh_date(statement_due),
         issuer.name
     ));
@@ -171,6 +245,7 @@ pub fn notice_text(
         issuer: issuer.name.clone(),
         date,
     }
+    .formal()
 }
 
 /// 处理决定书 (第十八条: "处理决定应以书面形式送达……并告知其享有申请复核的权利和申请
@@ -183,8 +258,8 @@ pub fn decision_text(
     issuer: &Issuer,
     number: String,
     date: Date,
+    adoption: Option<&(StatementAdoption, Option<String>)>,
 ) -> Document {
-    let procedure_name = procedure.document;
     let you = case.party.you();
     let mut p = vec![format!(
         "经调查核实,{you}在技能人才评价工作中存在以下违纪违规行为(案件编号:{}):",
@@ -198,9 +273,14 @@ pub fn decision_text(
     p.extend(numbered(&facts));
     if let Some(n) = case.notified_on {
         p.push(if case.statements > 0 {
+            let (a, why) = adoption.map_or((StatementAdoption::NotAdopted, None), |(a, r)| {
+                (*a, r.as_deref())
+            });
+            let why = why.map(|r| format!(",理由:{r}")).unwrap_or_default();
             format!(
-                "本机关于{}告知{you}拟作出的处理决定及事实、理由和依据,{you}提出了陈述、申辩意见,本机关已进行复核。",
-                zh_date(n)
+                "本机关于{}告知{you}拟作出的处理决定及事实、理由和依据,{you}提出了陈述、申辩意见。经复核,本机关决定{}{you}的陈述、申辩意见{why}。",
+                zh_date(n),
+                a.zh()
             )
         } else {
             format!(
@@ -219,19 +299,31 @@ pub fn decision_text(
         &decision
             .sanctions
             .iter()
-            .map(|s| format!("{}。", s.zh()))
+            .map(|s| format!("{}。", procedure.describe(s)))
             .collect::<Vec<_>>(),
     ));
     if let Some(n) = decision.rectification_days() {
         p.push(format!(
-            "{you}应自本决定执行之日起{n}个工作日内完成整改,并通过技能人才评价监管平台提交整改报告;整改经验收合格后恢复评价活动。整改后再次违反规定的,依据{procedure_name}第十四条(七)终止备案。"
+            "{you}应自本决定执行之日起{n}个工作日内完成整改,并通过技能人才评价监管平台提交整改报告;整改经验收合格后恢复评价活动。整改后再次违反规定的,依据{}终止备案。",
+            cite_basis(&procedure.escalation_basis)
         ));
     }
-    if let Some(r) = procedure.review {
-        p.push(format!(
-            "{you}如对本决定有异议,可在收到本决定书之日起{}个工作日内,向{}申请复核(依据{procedure_name}第十九条)。",
-            r.window_working_days, issuer.name
-        ));
+    let review_article = procedure.review_basis.cite();
+    match procedure.review {
+        Some(r) => p.push(format!(
+            "{you}如对本决定有异议,可在收到本决定书之日起{}个工作日内,向{}申请复核{}。",
+            r.window_working_days,
+            issuer.name,
+            if review_article.is_empty() {
+                String::new()
+            } else {
+                format!("(依据{review_article})")
+            }
+        )),
+        None if !review_article.is_empty() => {
+            p.push(format!("本决定依据{review_article}送达{you}。"))
+        }
+        None => {}
     }
     Document {
         title: "技能人才评价违纪违规行为处理决定书".into(),
@@ -241,6 +333,7 @@ pub fn decision_text(
         issuer: issuer.name.clone(),
         date,
     }
+    .formal()
 }
 
 /// What a review decided, for its 复核决定书.
@@ -270,8 +363,11 @@ pub fn review_decision_text(
         changed,
         decision_number,
     } = review;
-    let procedure_name = procedure.document;
     let extension = procedure.review.map_or(0, |r| r.extension_working_days);
+    let review_article = match procedure.review_basis.cite() {
+        c if c.is_empty() => String::new(),
+        c => format!("依据{c}"),
+    };
     let you = case.party.you();
     let requested = case
         .review
@@ -282,7 +378,7 @@ pub fn review_decision_text(
         .map(|n| format!("《技能人才评价违纪违规行为处理决定书》({n})"))
         .unwrap_or_else(|| "原处理决定".into());
     let mut p = vec![format!(
-        "{you}于{requested}对本机关作出的{original}提出复核申请(案件编号:{})。本机关依据{procedure_name}第十九条受理并进行了核实。",
+        "{you}于{requested}对本机关作出的{original}提出复核申请(案件编号:{})。本机关{review_article}受理并进行了核实。",
         case.number
     )];
     if let Some(r) = &case.review
@@ -302,7 +398,7 @@ pub fn review_decision_text(
             p.push(format!(
                 "本机关决定:变更原处理决定。已执行的处理措施予以撤回,依据{},改为:{}。",
                 basis_line(c),
-                c.summary()
+                summary(c, procedure)
             ));
         }
         (ReviewOutcome::Change, None) => p.push("本机关决定:变更原处理决定。".into()),
@@ -316,4 +412,5 @@ pub fn review_decision_text(
         issuer: issuer.name.clone(),
         date,
     }
+    .formal()
 }

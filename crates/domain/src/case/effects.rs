@@ -5,14 +5,18 @@
 //! - 暂停评价 / 终止备案: the institution's registration status (and a registration
 //!   log entry);
 //! - 证书作废 / 撤销证书数据: certificate status;
-//! - 吊销考评员证 / 暂停督导 / 取消资格: the staff member's card ends today;
+//! - 取消成绩 (第五条–第七条): the candidate's results (and, for all subjects, the
+//!   scores) of the activity are cancelled, and its certificates voided;
+//! - 吊销考评员证: the staff member's card ends today; 取消资格 (第八条 "取消其当年参加
+//!   评价工作的资格": through 31 December of this year) and 暂停督导 (第十一条: for the
+//!   procedure's period) are suspensions with an end date, the card kept;
 //! - 禁考 (第六条, 第七条), 诚信不良档案, 约束措施 (监督管理办法 第十七条) and the
 //!   `sanctions` row screening's escalation reads: rows added, lifted on undo.
 //!
 //! The decision's measures become effects against the [`World`] the store read
 //! for the move ([`execution`]), so the store only writes what the domain decided.
 
-use super::procedure::years_until;
+use super::procedure::{Procedure, years_until};
 use super::proposal::{Proposal, Sanction};
 use super::{Case, Measure, Party, PartyKind};
 use crate::enums::{CertStatus, Disposition, RegistrationStatus, Severity};
@@ -20,6 +24,7 @@ use crate::ids::{InstitutionId, PersonId};
 use crate::registration::Action as RegistryAction;
 use crate::workflow::{Effect, EffectRecord, Recorded};
 use crate::{Date, IdNumber};
+use chrono::{Datelike, Days, Months};
 use serde_json::{Value as Json, json};
 
 /// An institution's registration status and since when.
@@ -56,6 +61,10 @@ pub struct World {
     /// The staff member's card: `None` without a personnel row, else its
     /// `valid_to`.
     pub personnel: Option<Option<Date>>,
+    /// A candidate's activities the decision reaches (batch ids with a result or
+    /// scores of the candidate): those of the findings when there are any, else
+    /// all of the candidate's at the institution.
+    pub activities: Vec<String>,
 }
 
 /// A table a decision adds rows to.
@@ -69,6 +78,8 @@ pub enum Row {
     Constraint,
     /// `sanctions` (deleted on undo: screening reads every row).
     SanctionRow,
+    /// `staff_suspensions` (lifted on undo).
+    StaffSuspension,
 }
 
 impl Row {
@@ -79,6 +90,7 @@ impl Row {
             Row::CreditRecord => "credit_record",
             Row::Constraint => "institution_constraint",
             Row::SanctionRow => "sanction_row",
+            Row::StaffSuspension => "staff_suspension",
         }
     }
 }
@@ -106,6 +118,22 @@ pub enum CaseEffect {
         before: Option<Date>,
         after: Option<Date>,
         measure: String,
+    },
+    /// 取消成绩: the candidate's result of activity `batch_id` (and, with
+    /// `all_subjects`, every subject's score) cancelled by this case, or the
+    /// cancellation withdrawn (`cancelled: false`).
+    ScoresCancelled {
+        batch_id: String,
+        all_subjects: bool,
+        cancelled: bool,
+    },
+    /// 取消当年参加评价工作的资格 (第八条) / 暂停督导工作 (第十一条): the staff member
+    /// may not take part from `from` through `until`; the card itself stays.
+    StaffSuspension {
+        person_id: PersonId,
+        measure: String,
+        from: Date,
+        until: Date,
     },
     /// 第六条/第七条: no evaluation from `from` through `until`.
     CandidateBar {
@@ -199,6 +227,27 @@ impl Effect for CaseEffect {
                 Some(json!({"valid_to": day(*before), "measure": measure})),
                 json!({"valid_to": day(*after), "measure": measure}),
             ),
+            CaseEffect::ScoresCancelled {
+                batch_id,
+                all_subjects,
+                cancelled,
+            } => r(
+                "scores_cancelled",
+                batch_id.clone(),
+                Some(json!({"cancelled": !cancelled, "all_subjects": all_subjects})),
+                json!({"cancelled": cancelled, "all_subjects": all_subjects}),
+            ),
+            CaseEffect::StaffSuspension {
+                measure,
+                from,
+                until,
+                ..
+            } => r(
+                Row::StaffSuspension.kind(),
+                String::new(),
+                None,
+                json!({"measure": measure, "suspended_from": from.to_string(), "suspended_until": until.to_string()}),
+            ),
             CaseEffect::CandidateBar {
                 from, until, years, ..
             } => r(
@@ -287,6 +336,21 @@ impl Effect for CaseEffect {
                 after: date(field(&r.after, "valid_to"))?,
                 measure: field(&r.after, "measure").unwrap_or_default(),
             }),
+            "scores_cancelled" => {
+                let flag = |k: &str| {
+                    r.after
+                        .as_ref()
+                        .and_then(|j| j.get(k))
+                        .and_then(|v| v.as_bool())
+                        .ok_or_else(|| format!("no {k}"))
+                };
+                Ok(CaseEffect::ScoresCancelled {
+                    batch_id: r.target.clone(),
+                    all_subjects: flag("all_subjects")?,
+                    cancelled: flag("cancelled")?,
+                })
+            }
+            "staff_suspension" => added(Row::StaffSuspension),
             "candidate_bar" => added(Row::CandidateBar),
             "credit_record" => added(Row::CreditRecord),
             "institution_constraint" => added(Row::Constraint),
@@ -335,6 +399,19 @@ impl Effect for CaseEffect {
                 after: *before,
                 measure: measure.clone(),
             },
+            CaseEffect::ScoresCancelled {
+                batch_id,
+                all_subjects,
+                cancelled,
+            } => CaseEffect::ScoresCancelled {
+                batch_id: batch_id.clone(),
+                all_subjects: *all_subjects,
+                cancelled: !cancelled,
+            },
+            CaseEffect::StaffSuspension { .. } => CaseEffect::Lift {
+                row: Row::StaffSuspension,
+                id: -1,
+            },
             CaseEffect::Added { row, id } => CaseEffect::Lift { row: *row, id: *id },
             CaseEffect::Lift { row, id } => CaseEffect::Added { row: *row, id: *id },
             CaseEffect::CandidateBar { .. } => CaseEffect::Lift {
@@ -363,11 +440,22 @@ impl Effect for CaseEffect {
 ///   from 正常 or 暂停; nothing when the status already is the one decided;
 /// - 证书作废 / 撤销证书数据 for each certificate not yet so (a revoked one is left
 ///   alone), in the decision's order (void, then revoked);
+/// - 取消成绩: each activity's result (all subjects: and scores) cancelled, and the
+///   activity's certificates voided as 证书作废 is;
 /// - 禁考: a bar from today through the same day `years` later, less a day;
-/// - 吊销考评员证 / 暂停督导 / 取消资格: the card ends today unless it ends earlier;
+/// - 吊销考评员证: the card ends today unless it ends earlier;
+/// - 取消资格 (第八条 "取消其当年参加评价工作的资格"): a suspension through 31 December
+///   of this year; 暂停督导 (第十一条 "暂停其督导工作"): a suspension for the
+///   procedure's period ([`Procedure::supervisor_suspension_months`]);
 /// - 诚信不良档案, one 约束措施 per [`Measure`], and for an institution with a guide
 ///   item and disposition the `sanctions` row (decided on the decision's day).
-pub fn execution(case: &Case, decision: &Proposal, world: &World, today: Date) -> Vec<CaseEffect> {
+pub fn execution(
+    case: &Case,
+    decision: &Proposal,
+    world: &World,
+    today: Date,
+    procedure: &Procedure,
+) -> Vec<CaseEffect> {
     let mut out = Vec::new();
     let inst = &case.institution_id;
     let mut status = world.institution;
@@ -410,23 +498,28 @@ pub fn execution(case: &Case, decision: &Proposal, world: &World, today: Date) -
                     status = Some(after);
                 }
             }
+            Sanction::CancelScores { all_subjects } => {
+                for batch_id in &world.activities {
+                    let done = out.iter().any(|e| {
+                        matches!(e, CaseEffect::ScoresCancelled { batch_id: b, all_subjects: true, .. } if b == batch_id)
+                    });
+                    if !done {
+                        out.push(CaseEffect::ScoresCancelled {
+                            batch_id: batch_id.clone(),
+                            all_subjects: *all_subjects,
+                            cancelled: true,
+                        });
+                    }
+                }
+                void(&mut certificates, CertStatus::Void, &mut out);
+            }
             Sanction::VoidCertificates | Sanction::RevokeCertificateData => {
                 let to = if *s == Sanction::VoidCertificates {
                     CertStatus::Void
                 } else {
                     CertStatus::Revoked
                 };
-                for (cert_no, now) in &mut certificates {
-                    if *now == to || *now == CertStatus::Revoked {
-                        continue;
-                    }
-                    out.push(CaseEffect::CertificateStatus {
-                        cert_no: cert_no.clone(),
-                        before: *now,
-                        after: to,
-                    });
-                    *now = to;
-                }
+                void(&mut certificates, to, &mut out);
             }
             Sanction::BarCandidate { years } => {
                 if let Party::Candidate { id_number, .. } = &case.party {
@@ -438,9 +531,27 @@ pub fn execution(case: &Case, decision: &Proposal, world: &World, today: Date) -
                     });
                 }
             }
-            Sanction::RevokeExaminerCard
-            | Sanction::SuspendSupervisor
-            | Sanction::DisqualifyStaff => {
+            Sanction::DisqualifyStaff | Sanction::SuspendSupervisor => {
+                if let Party::Staff { person_id, .. } = &case.party {
+                    let until = if *s == Sanction::DisqualifyStaff {
+                        Date::from_ymd_opt(today.year(), 12, 31).expect("a valid day")
+                    } else {
+                        today
+                            .checked_add_months(Months::new(u32::from(
+                                procedure.supervisor_suspension_months,
+                            )))
+                            .and_then(|d| d.checked_sub_days(Days::new(1)))
+                            .expect("in range")
+                    };
+                    out.push(CaseEffect::StaffSuspension {
+                        person_id: person_id.clone(),
+                        measure: s.code().to_string(),
+                        from: today,
+                        until,
+                    });
+                }
+            }
+            Sanction::RevokeExaminerCard => {
                 if let (Party::Staff { person_id, .. }, Some(before)) = (&case.party, card)
                     && before.is_none_or(|d| d > today)
                 {
@@ -470,7 +581,7 @@ pub fn execution(case: &Case, decision: &Proposal, world: &World, today: Date) -
                     });
                 }
             }
-            Sanction::Interview | Sanction::Rectify { .. } | Sanction::CancelScores { .. } => {}
+            Sanction::Interview | Sanction::Rectify { .. } => {}
         }
     }
     if let (PartyKind::Institution, Some(item), Some(disposition)) =
@@ -485,6 +596,21 @@ pub fn execution(case: &Case, decision: &Proposal, world: &World, today: Date) -
         });
     }
     out
+}
+
+/// Each certificate not yet `to` (a revoked one is left alone) becomes `to`.
+fn void(certificates: &mut [(String, CertStatus)], to: CertStatus, out: &mut Vec<CaseEffect>) {
+    for (cert_no, now) in certificates.iter_mut() {
+        if *now == to || *now == CertStatus::Revoked {
+            continue;
+        }
+        out.push(CaseEffect::CertificateStatus {
+            cert_no: cert_no.clone(),
+            before: *now,
+            after: to,
+        });
+        *now = to;
+    }
 }
 
 /// 整改验收合格: the suspension this case applied (a live effect that suspended

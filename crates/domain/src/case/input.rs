@@ -7,12 +7,21 @@ use super::moves::{Command, MoveKind, Now, Side, filed_on, reviewed_decision};
 use super::proposal::{Amendment, BAR_YEARS, Proposal, Sanction};
 use super::{
     AttachmentKind, Case, CaseRefusal, CaseState, Issuer, MajorGround, PartyKind, RecusalStatus,
-    ReviewOutcome,
+    ReviewOutcome, StatementAdoption,
 };
 use crate::Date;
 use crate::access::Role;
 use crate::enums::Severity;
 use crate::workflow::{Available, Choice, Field, Form, Input, InputError, Weight};
+
+/// "（cite）", or nothing without an article.
+fn in_parens(cite: String) -> String {
+    if cite.is_empty() {
+        cite
+    } else {
+        format!("（{cite}）")
+    }
+}
 
 /// What a form is read with besides its fields.
 #[derive(Debug, Clone)]
@@ -143,7 +152,7 @@ fn amendment_fields(
         Sanction::Constraints { years } => Some(u32::from(*years)),
         _ => None,
     })
-    .unwrap_or(u32::from(p.constraint_years));
+    .unwrap_or(u32::from(p.constraints.as_ref().map_or(0, |c| c.years)));
     let bar_years = find(|s| match s {
         Sanction::BarCandidate { years } => Some(u32::from(*years)),
         _ => None,
@@ -152,15 +161,16 @@ fn amendment_fields(
     let measures = sanction_catalogue(rectify_days, constraint_years as u8, bar_years as u8)
         .into_iter()
         .filter(|(_, s)| s.parties().contains(&party))
+        .filter(|(_, s)| !matches!(s, Sanction::Constraints { .. }) || p.constraints.is_some())
         .map(|(value, s)| Choice {
             value: value.into(),
             label: match value {
                 "rectify" => "予以警告，限期整改".into(),
-                "constraints" => "约束措施（监督管理办法第十七条）".into(),
+                "constraints" => "约束措施".into(),
                 "bar_candidate" => "禁止参加评价".into(),
                 _ => s.zh(),
             },
-            note: s.article(),
+            note: p.article_of(&s, party),
             selected: current.is_some_and(|c| c.sanctions.iter().any(|x| same_measure(x, &s))),
         })
         .collect();
@@ -227,7 +237,7 @@ fn amendment_of(form: Form<'_>, party: PartyKind, now: &Now<'_>) -> Result<Amend
         form.number(
             "constraint_years",
             "约束措施年限",
-            u32::from(p.constraint_years),
+            u32::from(p.constraints.as_ref().map_or(0, |c| c.years)),
         )?,
         "constraint_years",
         "约束措施年限",
@@ -424,18 +434,36 @@ impl Case {
                     MoveKind::Notify => (
                         vec![],
                         format!(
-                            "告知拟处理决定及事实、理由和依据，当事人可在 {} 个工作日内陈述申辩（第十八条）。",
-                            p.statement_working_days
+                            "告知拟处理决定及事实、理由和依据，当事人可在 {} 个工作日内陈述申辩{}。",
+                            p.statement_working_days,
+                            in_parens(p.notice.cite())
                         ),
                     ),
                     MoveKind::Statement => (
                         vec![Field::new("text", "陈述申辩", Input::Text)
                             .required()
                             .placeholder("对告知书所列事实、理由、依据的意见及证据")],
-                        format!("期限至 {}（第十八条）；逾期提交的仍记录，并标注逾期。", day(statement_due)),
+                        format!("期限至 {}{}；逾期提交的仍记录，并标注逾期。", day(statement_due), in_parens(p.notice.cite())),
                     ),
                     MoveKind::Decide => (
-                        vec![],
+                        if self.statements > 0 {
+                            vec![
+                                Field::new(
+                                    "adoption",
+                                    "对陈述申辩意见",
+                                    Input::Choice(choices(
+                                        StatementAdoption::ALL,
+                                        StatementAdoption::code,
+                                        StatementAdoption::zh,
+                                    )),
+                                )
+                                .required(),
+                                Field::new("adoption_reason", "采纳情况的理由", Input::Text)
+                                    .placeholder("写入处理决定书"),
+                            ]
+                        } else {
+                            vec![]
+                        },
                         format!(
                             "陈述申辩期限至 {}；期满或收到陈述申辩后方可决定。改变拟处理意见的，应重新告知。",
                             day(statement_due)
@@ -445,10 +473,11 @@ impl Case {
                         vec![Field::new("on", "送达日期", Input::Date).value(now.today.to_string())],
                         match p.review {
                             Some(r) => format!(
-                                "复核申请期限自送达之日起 {} 个工作日（第十九条）。",
-                                r.window_working_days
+                                "复核申请期限自送达之日起 {} 个工作日{}。",
+                                r.window_working_days,
+                                in_parens(p.review_basis.cite())
                             ),
-                            None => "处理决定应以书面形式送达（第十八条）。".into(),
+                            None => format!("处理决定应以书面形式送达{}；本地处理程序未规定复核。", in_parens(p.review_basis.cite())),
                         },
                     ),
                     MoveKind::Execute => (
@@ -466,17 +495,19 @@ impl Case {
                         (
                             f,
                             format!(
-                                "应自收到处理决定之日起 {} 个工作日内申请，即最迟 {}（第十九条）；逾期申请不予受理。",
+                                "应自收到处理决定之日起 {} 个工作日内申请，即最迟 {}{}；逾期申请不予受理。",
                                 p.review.map_or(0, |r| r.window_working_days),
-                                day(review_last_day)
+                                day(review_last_day),
+                                in_parens(p.review_basis.cite())
                             ),
                         )
                     }
                     MoveKind::ExtendReview => (
                         vec![Field::new("reason", "延长理由", Input::Line).required()],
                         format!(
-                            "第十九条：特殊情况可延长 {} 个工作日，并书面告知申请人；复核决定现应于 {} 前作出。",
+                            "特殊情况可延长 {} 个工作日，并书面告知申请人{}；复核决定现应于 {} 前作出。",
                             p.review.map_or(0, |r| r.extension_working_days),
+                            in_parens(p.review_basis.cite()),
                             day(self.review.as_ref().map(|r| r.due))
                         ),
                     ),
@@ -696,7 +727,18 @@ impl MoveKind {
                 amendment: Some(amendment_of(form, case.party.kind(), now)?),
             },
             MoveKind::Notify => Command::Notify { issuer: issuer()? },
-            MoveKind::Decide => Command::Decide { issuer: issuer()? },
+            MoveKind::Decide => Command::Decide {
+                issuer: issuer()?,
+                adoption: match form.get("adoption").map(str::trim) {
+                    None | Some("") => None,
+                    Some(v) => Some(StatementAdoption::parse(v).map_err(|_| InputError {
+                        name: "adoption",
+                        label: "对陈述申辩意见",
+                        problem: "无效，应为 adopted（采纳）、partly（部分采纳）或 not_adopted（不予采纳）".into(),
+                    })?),
+                },
+                adoption_reason: form.get("adoption_reason").unwrap_or_default().to_string(),
+            },
             MoveKind::Statement => Command::Statement {
                 text: text("text", "内容", "写明对告知事实、理由、依据的意见")?,
             },

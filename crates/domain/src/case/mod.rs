@@ -44,10 +44,13 @@ pub use investigators::{Conflict, Investigator, check_investigators, check_signe
 pub use moves::{
     CaseOutcome, CaseRecord, Command, Facts, FindingOwner, MoveKind, Needs, Now, Side,
 };
-pub use procedure::{Deadline, DeadlineKind, Procedure, ReviewRules, years_until};
+pub use procedure::{
+    Cited, Constraints, Deadline, DeadlineKind, FailedRectification, MeasureBasis, PersonArticle,
+    Procedure, ReviewRules, titled, years_until,
+};
 pub use proposal::{
-    Amendment, FindingFact, PartyRecord, Proposal, Sanction, amend,
-    escalate_on_failed_rectification, institution_sanctions, person_sanctions, propose,
+    Amendment, FindingFact, PartyRecord, Proposal, Sanction, amend, institution_sanctions,
+    on_failed_rectification, person_sanctions, propose,
 };
 pub use refusal::CaseRefusal;
 
@@ -55,12 +58,6 @@ use crate::Error;
 use crate::ids::{InstitutionId, PersonId};
 use crate::{Date, DateTime, IdNumber};
 use serde_json::{Value as Json, json};
-
-/// The document the procedure rests on, as the documents cite it.
-pub const PROCEDURE: &str = "《湖北省技能人才评价违纪违规行为处理工作规程(试行)》";
-
-/// The document of the constraint measures.
-pub const SUPERVISION_RULES: &str = "《湖北省技能人才评价监督管理办法(试行)》";
 
 code_enum! {
     /// Who a case is against.
@@ -307,6 +304,16 @@ code_enum! {
         Evidence = "evidence" ["证据材料"],
         /// 现场记录: for a candidate, signed by 2 or more staff (第十五条).
         OnsiteRecord = "onsite_record" ["现场记录"],
+    }
+}
+
+code_enum! {
+    /// Whether the decision adopts the party's statement (陈述申辩): recorded with
+    /// the decision and stated in the 处理决定书.
+    StatementAdoption, "adopted, partly, not_adopted (采纳, 部分采纳, 不予采纳)" {
+        Adopted = "adopted" ["采纳"],
+        Partly = "partly" ["部分采纳"],
+        NotAdopted = "not_adopted" ["不予采纳"],
     }
 }
 

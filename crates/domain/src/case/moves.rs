@@ -18,11 +18,12 @@ use super::effects::{CaseEffect, World, execution, reinstatement};
 use super::investigators::{Conflict, Investigator, check_investigators, check_signers};
 use super::procedure::Procedure;
 use super::proposal::{
-    Amendment, FindingFact, PartyRecord, Proposal, amend, escalate_on_failed_rectification, propose,
+    Amendment, FindingFact, PartyRecord, Proposal, amend, on_failed_rectification, propose,
 };
 use super::{
     Action, AttachmentKind, Case, CaseRefusal, CaseState, Document, DocumentKind, Issuer,
-    MajorGround, RecusalStatus, Review, ReviewOutcome, StatementKind, document_number,
+    MajorGround, RecusalStatus, Review, ReviewOutcome, StatementAdoption, StatementKind,
+    document_number,
 };
 use crate::Date;
 use crate::Error;
@@ -232,6 +233,10 @@ pub enum Command {
     },
     Decide {
         issuer: Issuer,
+        /// Whether the party's statement is adopted (required once one is in)…
+        adoption: Option<StatementAdoption>,
+        /// …and why (optional, stated in the decision).
+        adoption_reason: String,
     },
     Serve {
         on: Date,
@@ -310,7 +315,7 @@ impl Command {
     pub fn issuer(&self) -> Option<&Issuer> {
         match self {
             Command::Notify { issuer }
-            | Command::Decide { issuer }
+            | Command::Decide { issuer, .. }
             | Command::DecideReview { issuer, .. } => Some(issuer),
             _ => None,
         }
@@ -487,6 +492,7 @@ impl Case {
                     ..
                 }) => Err(CaseRefusal::ExtensionUsed {
                     reason: reason.clone(),
+                    basis: procedure.review_basis.cite(),
                 }),
                 Some(_) => Ok(()),
                 None => no(),
@@ -673,15 +679,8 @@ impl Case {
                 o
             }
             Command::Propose { amendment } => {
-                let from_book = (!facts.findings.is_empty()).then(|| {
-                    propose(
-                        &book(),
-                        p,
-                        self.party.kind(),
-                        &facts.findings,
-                        &facts.record,
-                    )
-                });
+                let from_book = (!facts.findings.is_empty())
+                    .then(|| propose(&book(), self.party.kind(), &facts.findings, &facts.record));
                 let proposal = match (&amendment, from_book) {
                     (None, Some(proposal)) => proposal?,
                     (None, None) => return Err(CaseRefusal::NothingToPropose),
@@ -744,12 +743,24 @@ impl Case {
                 };
                 Outcome::of(after, e).with_record(CaseRecord::Statement { kind, text, late })
             }
-            Command::Decide { issuer } => {
+            Command::Decide {
+                issuer,
+                adoption,
+                adoption_reason,
+            } => {
                 let notified = self.notified_on.expect("checked by possible");
                 let due = p.statement_due(cal, notified);
                 if self.statements == 0 && today <= due {
-                    return Err(CaseRefusal::StatementPeriodRunning { due });
+                    return Err(CaseRefusal::StatementPeriodRunning {
+                        due,
+                        basis: p.notice.cite(),
+                    });
                 }
+                let adoption = match (self.statements, adoption) {
+                    (0, _) => None,
+                    (_, None) => return Err(CaseRefusal::AdoptionRequired),
+                    (_, Some(a)) => Some((a, nonempty(&adoption_reason))),
+                };
                 let decision = self.proposal.clone().ok_or(CaseRefusal::NoDecision)?;
                 after.state = CaseState::Decided;
                 after.decision = Some(decision.clone());
@@ -759,9 +770,24 @@ impl Case {
                 after.executed_on = None;
                 after.rectify_due = None;
                 let doc = document(DocumentKind::Decision, &issuer, &|number| {
-                    decision_text(&after, &decision, p, &issuer, number, today)
+                    decision_text(
+                        &after,
+                        &decision,
+                        p,
+                        &issuer,
+                        number,
+                        today,
+                        adoption.as_ref(),
+                    )
                 });
-                let e = entry(&after, None, json!({"document": document_number_of(&doc)}));
+                let e = entry(
+                    &after,
+                    adoption.as_ref().and_then(|(_, r)| r.clone()),
+                    json!({
+                        "document": document_number_of(&doc),
+                        "statement_adoption": adoption.as_ref().map(|(a, _)| a.code()),
+                    }),
+                );
                 Outcome::of(after, e).with_record(doc)
             }
             Command::Serve { on } => {
@@ -798,6 +824,7 @@ impl Case {
                         served_on: served,
                         filed_on: on,
                         last_day,
+                        basis: p.review_basis.cite(),
                     });
                 }
                 after.state = CaseState::Review;
@@ -816,7 +843,10 @@ impl Case {
                 let reason = required(&reason, "延长复核期限的特殊情况")?;
                 let due = self.review.as_ref().expect("checked by possible").due;
                 if today > due {
-                    return Err(CaseRefusal::ExtensionTooLate { due });
+                    return Err(CaseRefusal::ExtensionTooLate {
+                        due,
+                        basis: p.review_basis.cite(),
+                    });
                 }
                 let r = after.review.as_mut().expect("checked by possible");
                 r.due = p.review_due(cal, r.requested_on, true);
@@ -903,7 +933,7 @@ impl Case {
                     .map(|n| p.rectify_due(cal, today, n));
                 let e = entry(&after, None, json!({}));
                 let mut o = Outcome::of(after, e);
-                o.effects = execution(self, &decision, &facts.world, today);
+                o.effects = execution(self, &decision, &facts.world, today, p);
                 o
             }
             Command::CheckRectification { accepted, reason } => {
@@ -921,7 +951,10 @@ impl Case {
                 let mut effects = Vec::new();
                 if accepted {
                     if let Some(last_day) = p.review_window(self, today, cal) {
-                        return Err(CaseRefusal::ReviewWindowOpen { last_day });
+                        return Err(CaseRefusal::ReviewWindowOpen {
+                            last_day,
+                            basis: p.review_basis.cite(),
+                        });
                     }
                     after.state = CaseState::Closed;
                     after.outcome = Some(if reason.is_empty() {
@@ -938,12 +971,7 @@ impl Case {
                 } else {
                     let decided = self.decision.clone().ok_or(CaseRefusal::NoDecision)?;
                     after.state = CaseState::Proposed;
-                    after.proposal = Some(escalate_on_failed_rectification(
-                        &decided,
-                        &book(),
-                        p,
-                        &reason,
-                    ));
+                    after.proposal = Some(on_failed_rectification(&decided, &book(), &reason));
                     after.notified_on = None;
                     after.statements = 0;
                     after.executed_on = None;
@@ -952,7 +980,7 @@ impl Case {
                         after.major = true;
                         after.major_ground = Some(MajorGround::Repeated);
                         after.major_note =
-                            Some("警告后整改不合格,拟终止备案(第二十条 多次违纪违规)".into());
+                            Some("警告后未按期完成整改，再次违纪违规（多次违纪违规）".into());
                     }
                 }
                 let e = entry(&after, nonempty(&reason), json!({"accepted": accepted}));
@@ -962,7 +990,10 @@ impl Case {
             }
             Command::Close { note } => {
                 if let Some(last_day) = p.review_window(self, today, cal) {
-                    return Err(CaseRefusal::ReviewWindowOpen { last_day });
+                    return Err(CaseRefusal::ReviewWindowOpen {
+                        last_day,
+                        basis: p.review_basis.cite(),
+                    });
                 }
                 after.state = CaseState::Closed;
                 after.outcome = Some(nonempty(&note).unwrap_or_else(|| "执行完毕,结案".into()));

@@ -4,7 +4,7 @@
 //! escalation on repeat included) and the official's change of it ([`amend`]).
 
 use super::procedure::Procedure;
-use super::{CaseRefusal, PROCEDURE, PartyKind, SUPERVISION_RULES};
+use super::{CaseRefusal, PartyKind};
 use crate::Date;
 use crate::enums::{Disposition, Severity};
 use crate::finding::FindingKind;
@@ -94,27 +94,6 @@ impl Sanction {
         }
     }
 
-    /// The article the measure comes from.
-    pub fn article(&self) -> String {
-        let a = match self {
-            Sanction::Interview => "第十二条",
-            Sanction::Rectify { .. } | Sanction::Suspend { .. } | Sanction::BadCredit => "第十三条",
-            Sanction::Terminate => "第十四条",
-            Sanction::VoidCertificates | Sanction::RevokeCertificateData => "第十五条",
-            Sanction::CancelScores {
-                all_subjects: false,
-            } => "第五条",
-            Sanction::CancelScores { all_subjects: true } => "第六条、第七条",
-            Sanction::BarCandidate { years: 1 } => "第六条",
-            Sanction::BarCandidate { .. } => "第七条",
-            Sanction::RevokeExaminerCard => "第九条",
-            Sanction::DisqualifyStaff => "第八条",
-            Sanction::SuspendSupervisor => "第十一条",
-            Sanction::Constraints { .. } => return format!("{SUPERVISION_RULES}第十七条"),
-        };
-        format!("{PROCEDURE}{a}")
-    }
-
     /// The parties the measure can be taken against.
     pub fn parties(&self) -> &'static [PartyKind] {
         use PartyKind::*;
@@ -172,19 +151,24 @@ impl Sanction {
 
 /// The measures a disposition stands for against an institution.
 ///
-/// - 约谈提醒 (第十二条): the interview.
-/// - 限期整改 (第十三条): "予以警告,限期整改,并在限期整改期间暂停其评价活动,视情况列入
-///   诚信不良档案" — warning with the procedure's rectification period, suspension meanwhile, the
-///   bad-credit record, and the constraint measures (监督管理办法 第十七条: "还可根据
-///   违规行为严重程度采取"). The "视情况"/"还可" measures are proposed by default; the
-///   official removes them with a reason ([`amend`]).
-/// - 终止备案 (第十四条): termination, bad credit and the constraint measures.
+/// - 约谈提醒 (Hubei 第十二条, Qinghai 第二十条): the interview.
+/// - 限期整改 (Hubei 第十三条, Qinghai 第二十一条): "予以警告,限期整改,并在限期整改期间
+///   暂停其评价活动,视情况列入诚信不良档案" — warning with the procedure's rectification
+///   period, suspension meanwhile, the bad-credit record, and where the province has
+///   them the constraint measures (Hubei 监督管理办法 第十七条: "还可根据违规行为严重
+///   程度采取"). The "视情况"/"还可" measures are proposed by default; the official
+///   removes them with a reason ([`amend`]).
+/// - 终止备案: termination, bad credit and the constraint measures.
 /// - 撤销证书数据: the revocation only.
 pub fn institution_sanctions(d: Disposition, procedure: &Procedure) -> Vec<Sanction> {
     let days = procedure.rectify_working_days;
-    let years = procedure.constraint_years;
-    match d {
-        Disposition::Interview => vec![Sanction::Interview],
+    let constraints = procedure
+        .constraints
+        .as_ref()
+        .map(|c| Sanction::Constraints { years: c.years });
+    let mut v = match d {
+        Disposition::Interview => return vec![Sanction::Interview],
+        Disposition::RevokeData => return vec![Sanction::RevokeCertificateData],
         Disposition::Rectify => vec![
             Sanction::Rectify {
                 deadline_working_days: days,
@@ -193,70 +177,32 @@ pub fn institution_sanctions(d: Disposition, procedure: &Procedure) -> Vec<Sanct
                 rectify_working_days: days,
             },
             Sanction::BadCredit,
-            Sanction::Constraints { years },
         ],
-        Disposition::Terminate => vec![
-            Sanction::Terminate,
-            Sanction::BadCredit,
-            Sanction::Constraints { years },
-        ],
-        Disposition::RevokeData => vec![Sanction::RevokeCertificateData],
-    }
+        Disposition::Terminate => vec![Sanction::Terminate, Sanction::BadCredit],
+    };
+    v.extend(constraints);
+    v
 }
 
 /// The measures a candidate or staff article calls for (the rulebook's `article`,
-/// e.g. "第七条(四)"), at the finding's severity; `None` for an article of another
-/// party or an unknown one.
-///
-/// - 第五条: "取消其当次该科目的评价成绩".
-/// - 第六条: "取消其当次全部科目评价成绩,且1年内不得参加评价".
-/// - 第七条: "取消其当次全部科目评价成绩。情节轻微的,2年内不得参加评价;情节严重的,5年内
-///   不得参加评价" — 5 years when the rulebook grades the finding 特别严重, else 2; and
-///   第十五条: "对已发放的证书予以作废,对已上网证书数据及时作出相应处理".
-/// - 第八条: "取消其当年参加评价工作的资格".
-/// - 第九条: "吊销其考评人员证书".
-/// - 第十条: "视情节轻重……给予相应处理" — the bad-credit record.
-/// - 第十一条: "暂停其督导工作".
+/// e.g. "第七条(四)" or "人社职司便函〔2021〕57号 第八条(一)"), at the finding's
+/// severity, with the basis to cite ("document 第七条(四)"); `None` for an article
+/// of another party or one the procedure does not know. The measures are the
+/// procedure data's ([`Procedure::person_articles`]): e.g. Hubei 第七条 "取消其当次
+/// 全部科目评价成绩。情节轻微的,2年内不得参加评价;情节严重的,5年内不得参加评价" — the
+/// 5-year bar when the rulebook grades the finding 特别严重.
 pub fn person_sanctions(
+    procedure: &Procedure,
     article: &str,
     party: PartyKind,
     severity: Severity,
-) -> Option<Vec<Sanction>> {
-    let number = article
-        .trim()
-        .split(['(', '（'])
-        .next()
-        .unwrap_or_default()
-        .trim();
-    let after_event = [Sanction::VoidCertificates, Sanction::RevokeCertificateData];
-    let s = match (party, number) {
-        (PartyKind::Candidate, "第五条") => vec![Sanction::CancelScores {
-            all_subjects: false,
-        }],
-        (PartyKind::Candidate, "第六条") => {
-            let mut v = vec![
-                Sanction::CancelScores { all_subjects: true },
-                Sanction::BarCandidate { years: 1 },
-            ];
-            v.extend(after_event);
-            v
-        }
-        (PartyKind::Candidate, "第七条") => {
-            let years = if severity == Severity::Grave { 5 } else { 2 };
-            let mut v = vec![
-                Sanction::CancelScores { all_subjects: true },
-                Sanction::BarCandidate { years },
-            ];
-            v.extend(after_event);
-            v
-        }
-        (PartyKind::Staff, "第八条") => vec![Sanction::DisqualifyStaff],
-        (PartyKind::Staff, "第九条") => vec![Sanction::RevokeExaminerCard],
-        (PartyKind::Staff, "第十条") => vec![Sanction::BadCredit],
-        (PartyKind::Staff, "第十一条") => vec![Sanction::SuspendSupervisor],
-        _ => return None,
+) -> Option<(Vec<Sanction>, String)> {
+    let a = procedure.person_article(article, party)?;
+    let sanctions = match (&a.grave_sanctions, severity) {
+        (Some(g), Severity::Grave) => g.clone(),
+        _ => a.sanctions.clone(),
     };
-    Some(s)
+    Some((sanctions, Procedure::person_basis(a, article)))
 }
 
 /// A proposed (拟处理) or decided (处理决定) outcome.
@@ -339,7 +285,6 @@ pub struct PartyRecord {
 /// applicable entry decides. Refused when no finding names an article for the party.
 pub fn propose(
     book: &Rulebook,
-    procedure: &Procedure,
     party: PartyKind,
     findings: &[FindingFact],
     record: &PartyRecord,
@@ -347,6 +292,7 @@ pub fn propose(
     if findings.is_empty() {
         return Err(CaseRefusal::NothingToPropose);
     }
+    let procedure = &book.procedure;
     let facts: Vec<String> = findings
         .iter()
         .map(|f| format!("{}:{}", f.kind.title(), f.message))
@@ -416,9 +362,9 @@ pub fn propose(
             let mut chosen = None;
             for (severity, _, e) in &rated {
                 if let Some(article) = &e.article
-                    && let Some(s) = person_sanctions(article, party, *severity)
+                    && let Some((s, basis)) = person_sanctions(procedure, article, party, *severity)
                 {
-                    cite(format!("{} {article}", book.document));
+                    cite(basis);
                     if chosen.is_none() {
                         chosen = Some((*severity, s));
                     }
@@ -525,29 +471,31 @@ pub fn amend(
     })
 }
 
-/// 第十四条(七): "已被警告,整改后再次违反本办法第十三条规定的" → 终止备案. The
-/// proposal when a rectification is rejected (整改不合格: 第十三条(七) "对质量监管过程中
-/// 发现的问题……未按期完成整改的" after a warning): the decided outcome made
-/// 特别严重 and 终止备案, the escalation cited.
-pub fn escalate_on_failed_rectification(
-    decided: &Proposal,
-    book: &Rulebook,
-    procedure: &Procedure,
-    why: &str,
-) -> Proposal {
-    let basis_line = book.policy.escalation_basis.clone();
+/// The proposal when a rectification is rejected (整改不合格), as the procedure
+/// grades it: Hubei 第十三条(七) "对质量监管过程中发现的问题或对反映的违规问题未按期完成
+/// 整改的" and Qinghai 第二十一条(五) are 限期整改 (warning, rectification,
+/// suspension), not 终止备案 — 第十四条(七) "已被警告,整改后再次违反" needs a new
+/// violation after the rectification, which a failed one is not. The decided facts
+/// are kept with the failure added; the measures are the disposition's.
+pub fn on_failed_rectification(decided: &Proposal, book: &Rulebook, why: &str) -> Proposal {
+    let procedure = &book.procedure;
+    let f = &procedure.failed_rectification;
+    let basis_line = f
+        .cited
+        .basis()
+        .unwrap_or_else(|| procedure.document.clone());
     let mut basis = vec![basis_line.clone()];
     basis.extend(decided.basis.iter().filter(|b| **b != basis_line).cloned());
     let mut facts = decided.facts.clone();
-    facts.push(format!("整改验收不合格:{why}"));
+    facts.push(format!("未按期完成整改，整改验收不合格：{why}"));
     Proposal {
         item: decided.item,
-        severity: Severity::Grave,
-        disposition: Some(Disposition::Terminate),
-        sanctions: institution_sanctions(Disposition::Terminate, procedure),
+        severity: f.severity,
+        disposition: Some(f.disposition),
+        sanctions: institution_sanctions(f.disposition, procedure),
         basis,
         facts,
-        escalation: Some(basis_line),
+        escalation: None,
         override_reason: None,
         rulebook: Some(book.name.clone()),
     }

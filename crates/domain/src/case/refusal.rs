@@ -5,6 +5,15 @@ use super::{Action, CaseState, PartyKind};
 use crate::Date;
 use crate::workflow::{InputError, Refusal, RefusalKind};
 
+/// "（《document》第N条）", or nothing where the procedure names no article.
+fn cite(basis: &str) -> String {
+    if basis.is_empty() {
+        String::new()
+    } else {
+        format!("（{basis}）")
+    }
+}
+
 /// Why a case operation is refused by the rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseRefusal {
@@ -68,13 +77,15 @@ pub enum CaseRefusal {
         what: &'static str,
         expected: &'static str,
     },
-    /// 第十八条: deciding while the party may still state and defend.
+    /// Deciding while the party may still state and defend (`basis`: the
+    /// procedure's notice article, e.g. Hubei 第十八条; empty without one).
     #[error(
-        "当事人可在 {due}（含）前陈述申辩（第十八条）：请在该日之后，或收到陈述申辩后再作出处理决定"
+        "当事人可在 {due}（含）前陈述申辩{}：请在该日之后，或收到陈述申辩后再作出处理决定",
+        cite(basis)
     )]
-    StatementPeriodRunning { due: Date },
+    StatementPeriodRunning { due: Date, basis: String },
     /// The decision has not been served.
-    #[error("处理决定尚未送达：请先登记送达日期（第十八条：处理决定应以书面形式送达）")]
+    #[error("处理决定尚未送达：请先登记送达日期（处理决定应以书面形式送达）")]
     NotServed,
     /// Already served.
     #[error("处理决定已于 {served_on} 送达")]
@@ -87,27 +98,33 @@ pub enum CaseRefusal {
         from: Date,
         to: Date,
     },
-    /// 第十九条: the review request is late.
+    /// The review request is late (`basis`: the procedure's review article,
+    /// e.g. Hubei 第十九条; empty without one).
     #[error(
-        "复核申请已逾期，不予受理：处理决定于 {served_on} 送达，最迟应于 {last_day} 申请复核，本申请于 {filed_on} 提出（第十九条：可在收到处理决定之日起规定的工作日内申请复核）"
+        "复核申请已逾期，不予受理：处理决定于 {served_on} 送达，最迟应于 {last_day} 申请复核，本申请于 {filed_on} 提出{}",
+        cite(basis)
     )]
     ReviewLate {
         served_on: Date,
         filed_on: Date,
         last_day: Date,
+        basis: String,
     },
     /// One review per decision.
     #[error("已于 {requested_on} 申请复核；同一处理决定只复核一次")]
     ReviewUsed { requested_on: Date },
-    /// 第十九条: the extension is given once.
-    #[error("复核期限已延长过一次（{reason}）；第十九条只允许延长一次")]
-    ExtensionUsed { reason: String },
+    /// The extension is given once.
+    #[error("复核期限已延长过一次（{reason}）；只允许延长一次{}", cite(basis))]
+    ExtensionUsed { reason: String, basis: String },
     /// The extension must come before the review decision is due.
-    #[error("复核决定应于 {due} 前作出；延长期限须在此之前决定（第十九条）")]
-    ExtensionTooLate { due: Date },
+    #[error("复核决定应于 {due} 前作出；延长期限须在此之前决定{}", cite(basis))]
+    ExtensionTooLate { due: Date, basis: String },
     /// Closing while the review window is open.
-    #[error("当事人可在 {last_day}（含）前申请复核（第十九条）：该日之后方可结案")]
-    ReviewWindowOpen { last_day: Date },
+    #[error(
+        "当事人可在 {last_day}（含）前申请复核{}：该日之后方可结案",
+        cite(basis)
+    )]
+    ReviewWindowOpen { last_day: Date, basis: String },
     /// Checking a rectification without a report (and before the deadline).
     #[error("机构尚未提交整改报告{}", due.map(|d| format!("；整改期限为 {d}，逾期未提交的可在期满后认定整改不合格")).unwrap_or_default())]
     NoRectificationReport { due: Option<Date> },
@@ -125,6 +142,9 @@ pub enum CaseRefusal {
     /// A case with no decision.
     #[error("本案尚无处理决定")]
     NoDecision,
+    /// The party stated and defended: the decision says whether it is adopted.
+    #[error("当事人已提出陈述申辩：请选择对陈述申辩意见的采纳情况（采纳、部分采纳或不予采纳）")]
+    AdoptionRequired,
     /// A form field that does not read.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -165,6 +185,7 @@ impl Refusal for CaseRefusal {
             | R::FewSigners { .. }
             | R::FindingOfAnotherParty { .. }
             | R::NoFindings
+            | R::AdoptionRequired
             | R::Input(_) => Invalid,
         }
     }

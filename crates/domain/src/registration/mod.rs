@@ -51,15 +51,27 @@ pub const REAPPLY_BAR_YEARS: u32 = 3;
 /// which 第十六条 puts through the same conditions): organisations already over
 /// the limit keep their registration until it expires, as the article says.
 /// This is Hubei's rule ("原则上", in principle); other provinces' 办法 in
-/// ../shared/regulations/ set no such number.
-pub const MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION: usize = 3;
+/// ../shared/regulations/ set no such number. The number and its article are rulebook
+/// data (`[registration]` of the Hubei rulebook, its quote checked against the
+/// document); the registry follows the Hubei 办法 throughout.
+pub fn max_social_orgs_per_city_occupation() -> usize {
+    static MAX: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+        crate::rulebook::Rulebook::builtin("hubei")
+            .expect("the Hubei rulebook parses")
+            .social_org_limit
+            .expect("the Hubei rulebook sets the 社评组织 limit")
+            .max
+    });
+    *MAX
+}
 
 /// The registration rules in a line, as the registration page states them (the
 /// numbers from the constants above, not written again anywhere).
 pub fn rules_zh() -> String {
     format!(
-        "备案有效期 {VALIDITY_YEARS} 年；到期前 {RENEWAL_WINDOW_MONTHS} 个月内申请延续；{} 个月内无正当理由不开展评价的，经公示后取消备案，{REAPPLY_BAR_YEARS} 年内不得再申报。社会培训评价组织每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家。",
-        DORMANCY.as_u32()
+        "备案有效期 {VALIDITY_YEARS} 年；到期前 {RENEWAL_WINDOW_MONTHS} 个月内申请延续；{} 个月内无正当理由不开展评价的，经公示后取消备案，{REAPPLY_BAR_YEARS} 年内不得再申报。社会培训评价组织每个市州每个职业不超过 {} 家。",
+        DORMANCY.as_u32(),
+        max_social_orgs_per_city_occupation()
     )
 }
 
@@ -134,6 +146,89 @@ pub fn renewal_allowed(expires_on: Date, today: Date) -> Result<NewExpiry, Refus
         previous: expires_on,
         expires_on: plus_months(expires_on, VALIDITY_YEARS * 12),
     })
+}
+
+code_enum! {
+    /// 第二十条 "评价机构经提醒仍未提交延续申请的,到期自动取消备案资质": the
+    /// reminders the platform sends before a registration ends — when the renewal
+    /// window opens (3 months), 1 month and 1 week before.
+    ReminderStage, "three_months, one_month, one_week (到期前3个月, 到期前1个月, 到期前1周)" {
+        ThreeMonths = "three_months" ["到期前3个月"],
+        OneMonth = "one_month" ["到期前1个月"],
+        OneWeek = "one_week" ["到期前1周"],
+    }
+}
+
+impl ReminderStage {
+    /// The day this reminder is due for a registration valid through
+    /// `expires_on` (counted from the day it ends, the day after): 3 months
+    /// before is the day the renewal window opens ([`renewal_opens`]).
+    pub fn due_on(self, expires_on: Date) -> Date {
+        let end = next_day(expires_on);
+        match self {
+            ReminderStage::ThreeMonths => minus_months(end, RENEWAL_WINDOW_MONTHS),
+            ReminderStage::OneMonth => minus_months(end, 1),
+            ReminderStage::OneWeek => end - Days::new(7),
+        }
+    }
+}
+
+/// The reminder to send on `today` for a registration valid through `expires_on`
+/// that has had the reminders `sent` for this expiry: the latest stage due by
+/// today, unless it (or a later one) is sent already; none after expiry. A stage
+/// passed while the platform was not running is not sent late once a later one is
+/// due.
+pub fn reminder_to_send(
+    expires_on: Date,
+    today: Date,
+    sent: &[ReminderStage],
+) -> Option<ReminderStage> {
+    if today > expires_on {
+        return None;
+    }
+    let due = ReminderStage::ALL
+        .iter()
+        .rev()
+        .copied()
+        .find(|s| s.due_on(expires_on) <= today)?;
+    (!sent.iter().any(|s| *s >= due)).then_some(due)
+}
+
+/// 第二十条 "经评估合格的,有效期延长3年": a renewal rests on a passed assessment.
+/// Until the platform holds assessments, the official confirms the result: the
+/// day the assessment was passed and the account confirming it, both recorded with
+/// the renewal and shown in the institution's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentConfirmation {
+    /// The day the assessment was passed.
+    pub assessed_on: Date,
+    /// The account confirming the result.
+    pub confirmed_by: String,
+}
+
+impl AssessmentConfirmation {
+    /// Refuses a confirmation without an account or of an assessment after `today`.
+    pub fn check(&self, today: Date) -> Result<(), Refusal> {
+        if self.confirmed_by.trim().is_empty() {
+            return Err(Refusal::AssessmentUnconfirmed);
+        }
+        if self.assessed_on > today {
+            return Err(Refusal::AssessmentInFuture {
+                assessed_on: self.assessed_on,
+                today,
+            });
+        }
+        Ok(())
+    }
+
+    /// How the renewal's history entry states it.
+    pub fn reason_zh(&self) -> String {
+        format!(
+            "经评估合格（评估日期 {}，评估结果由 {} 确认），有效期延长 {VALIDITY_YEARS} 年（第二十条）",
+            self.assessed_on,
+            self.confirmed_by.trim()
+        )
+    }
 }
 
 /// 第二十一条: "取消备案资质,三年内不允许再申报备案" — whether an institution whose
@@ -313,8 +408,8 @@ pub enum Refusal {
     /// institutions are counted, not named: some may lie outside the caller's
     /// jurisdiction).
     #[error(
-        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}，每个市州每个职业不超过 {MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION} 家（第九条(二)5）",
-        institutions.len()
+        "{city} 已有 {} 家社会培训评价组织备案职业 {occupation}，每个市州每个职业不超过 {} 家（第九条(二)5）",
+        institutions.len(), max_social_orgs_per_city_occupation()
     )]
     SocialOrgLimit {
         city: RegionCode,
@@ -325,6 +420,12 @@ pub enum Refusal {
     /// operation needs, e.g. reinstating one that is not suspended).
     #[error("当前备案状态为“{}”，不能办理“{}”", standing.zh(), action.zh())]
     NotPossible { standing: Standing, action: Action },
+    /// 第二十条 "经评估合格的": a renewal needs the assessment result confirmed.
+    #[error("延续备案须确认评估结果：第二十条规定经评估合格的，有效期延长3年")]
+    AssessmentUnconfirmed,
+    /// An assessment dated after today.
+    #[error("评估日期 {assessed_on} 晚于今天（{today}）：请填写评估合格的日期")]
+    AssessmentInFuture { assessed_on: Date, today: Date },
     /// A cancellation is already proposed.
     #[error("已于 {since} 提出拟取消并公示中")]
     AlreadyProposed { since: Date },
@@ -372,6 +473,8 @@ impl crate::workflow::Refusal for Refusal {
             | Refusal::ScopeExists { .. }
             | Refusal::NoIdLeft { .. } => Conflict,
             Refusal::ReasonRequired
+            | Refusal::AssessmentUnconfirmed
+            | Refusal::AssessmentInFuture { .. }
             | Refusal::NoSuchScope { .. }
             | Refusal::NoSuchSite { .. }
             | Refusal::NothingChanged => Invalid,
@@ -383,6 +486,61 @@ impl crate::workflow::Refusal for Refusal {
 mod tests {
     use super::*;
     use crate::enums::RegistrationStatus as S;
+
+    /// 第二十条 "经提醒仍未提交延续申请的": reminders at 3 months (the window opens),
+    /// 1 month and 1 week before the registration ends, each once, the latest due.
+    #[test]
+    fn reminders_are_due_three_months_one_month_and_one_week_before() {
+        use ReminderStage::*;
+        let exp = d("2026-12-31");
+        assert_eq!(ThreeMonths.due_on(exp), d("2026-10-01"));
+        assert_eq!(ThreeMonths.due_on(exp), renewal_opens(exp));
+        assert_eq!(OneMonth.due_on(exp), d("2026-12-01"));
+        assert_eq!(OneWeek.due_on(exp), d("2026-12-25"));
+        for (today, sent, want) in [
+            ("2026-09-30", &[][..], None),
+            ("2026-10-01", &[][..], Some(ThreeMonths)),
+            ("2026-10-02", &[ThreeMonths][..], None),
+            ("2026-12-01", &[ThreeMonths][..], Some(OneMonth)),
+            ("2026-12-26", &[][..], Some(OneWeek)),
+            ("2026-12-26", &[OneWeek][..], None),
+            ("2026-12-31", &[ThreeMonths, OneMonth][..], Some(OneWeek)),
+            ("2027-01-01", &[][..], None),
+        ] {
+            assert_eq!(
+                reminder_to_send(exp, d(today), sent),
+                want,
+                "{today} {sent:?}"
+            );
+        }
+    }
+
+    /// 第二十条 "经评估合格的,有效期延长3年": the confirmation needs an account and
+    /// an assessment not after today, and the history entry states both.
+    #[test]
+    fn a_renewal_needs_a_confirmed_assessment() {
+        let today = d("2026-10-15");
+        let ok = AssessmentConfirmation {
+            assessed_on: d("2026-10-10"),
+            confirmed_by: "zhao".into(),
+        };
+        assert_eq!(ok.check(today), Ok(()));
+        assert!(ok.reason_zh().contains("2026-10-10") && ok.reason_zh().contains("zhao"));
+        assert!(ok.reason_zh().contains("第二十条"));
+        let cases = [
+            (d("2026-10-16"), "zhao", "晚于今天"),
+            (d("2026-10-10"), " ", "须确认评估结果"),
+        ];
+        for (assessed_on, by, says) in cases {
+            let e = AssessmentConfirmation {
+                assessed_on,
+                confirmed_by: by.into(),
+            }
+            .check(today)
+            .unwrap_err();
+            assert!(e.to_string().contains(says), "{e}");
+        }
+    }
     use crate::ids::InstitutionId;
 
     fn d(s: &str) -> Date {

@@ -155,6 +155,21 @@ pub fn examiners(ctx: &Ctx) -> Vec<Hit> {
                            "activity_from": from.to_string(), "activity_to": to.to_string()}),
                 ));
             }
+            if !expired && let Some(s) = ctx.suspension(pid.as_str(), from, to) {
+                out.push(Hit::new(
+                    K::ExaminerExpired,
+                    subject(),
+                    format!(
+                        "批次 {}（{} 至 {}）考评员 {} {} 于 {} 至 {} {}，不得参加评价活动",
+                        b.batch_id, from, to, pid, p.name, s.from, s.until, s.decision
+                    ),
+                    json!({"person_id": pid.to_string(),
+                           "suspended_from": s.from.to_string(),
+                           "suspended_until": s.until.to_string(),
+                           "decision": s.decision,
+                           "activity_from": from.to_string(), "activity_to": to.to_string()}),
+                ));
+            }
             let evaluates = duties
                 .iter()
                 .any(|(_, d)| matches!(d, Duty::Examiner | Duty::Grader));
@@ -393,7 +408,9 @@ pub fn supervision(ctx: &Ctx) -> Vec<Hit> {
                     {
                         Some("证卡不在有效期内".to_string())
                     }
-                    Some(_) => None,
+                    Some(_) => ctx
+                        .suspension(pid.as_str(), b.start_at.date(), b.end_at.date())
+                        .map(|s| format!("于 {} 至 {} {}", s.from, s.until, s.decision)),
                 };
                 if let Some(why) = why {
                     return Some(Hit::new(

@@ -32,6 +32,12 @@ pub struct Dashboard {
     pub open: Vec<(String, u64)>,
     /// Registrations expiring within 90 days of `today`.
     pub expiring: Grid,
+    /// 到期提醒 (第二十条 "经提醒"): the reminders of the current expiries in scope,
+    /// newest first — for an institution's own account, its own.
+    pub reminders: Grid,
+    /// Registrations past their expiry, still in force, never reminded of it: not
+    /// cancelled automatically, waiting for an official to confirm.
+    pub unreminded: Grid,
     /// The latest run: id, finished at, as of, findings, new.
     pub run: Option<(i64, String, String, u64, u64)>,
 }
@@ -155,6 +161,35 @@ impl Store {
                 .when("i.expires_on", ">=", Some(Value::Date(today)))
                 .when("i.expires_on", "<=", Some(Value::Date(today + chrono::Duration::days(90))));
             d.expiring = grid(&mut w, &[
+                ("institution_id", "i.institution_id", Text),
+                ("name", "i.name", Text),
+                ("region_name", "g.name", Text),
+                ("expires_on", "i.expires_on", Date),
+            ], &q, "i.expires_on, i.institution_id", Some(Paging::new(Some(1), Some(10)))).await?;
+
+            let mut q = Query::new(
+                "FROM renewal_reminders r JOIN institutions i ON i.institution_id = r.institution_id \
+                 LEFT JOIN regions g ON g.region_code = i.region_code",
+            );
+            q.scoped(scope, Via::Institutions("i"))
+                .and("r.expires_on = i.expires_on", vec![]);
+            d.reminders = grid(&mut w, &[
+                ("institution_id", "i.institution_id", Text),
+                ("name", "i.name", Text),
+                ("stage", "CASE r.stage WHEN 'three_months' THEN '到期前3个月' WHEN 'one_month' THEN '到期前1个月' ELSE '到期前1周' END", Text),
+                ("sent_on", "r.sent_on", Date),
+                ("expires_on", "i.expires_on", Date),
+            ], &q, "r.sent_on DESC, r.reminder_id DESC", Some(Paging::new(Some(1), Some(10)))).await?;
+
+            let mut q = Query::new("FROM institutions i LEFT JOIN regions g ON g.region_code = i.region_code");
+            q.scoped(scope, Via::Institutions("i"))
+                .and("i.status IN ('active', 'suspended') AND i.expires_on < {}", vec![Value::Date(today)])
+                .and(
+                    "NOT EXISTS (SELECT 1 FROM renewal_reminders r \
+                     WHERE r.institution_id = i.institution_id AND r.expires_on = i.expires_on)",
+                    vec![],
+                );
+            d.unreminded = grid(&mut w, &[
                 ("institution_id", "i.institution_id", Text),
                 ("name", "i.name", Text),
                 ("region_name", "g.name", Text),

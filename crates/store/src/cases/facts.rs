@@ -115,6 +115,36 @@ async fn certificates_of<W: Writer>(w: &mut W, s: &Stored) -> Result<Vec<(String
     }
 }
 
+/// A candidate's activities a decision reaches (取消成绩): the batches with a result
+/// or scores of the candidate at the case's institution — of the activities of the
+/// findings when there are any, as [`certificates_of`] reads certificates.
+async fn activities_of<W: Writer>(w: &mut W, s: &Stored) -> Result<Vec<String>> {
+    let c = &s.case;
+    let Party::Candidate { id_number, .. } = &c.party else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(String,)> = w
+        .fetch_as(
+            "SELECT DISTINCT x.batch_id FROM ( \
+               SELECT batch_id FROM results WHERE candidate_id = $2 \
+               UNION SELECT batch_id FROM scores WHERE candidate_id = $2) x \
+             JOIN batches b ON b.batch_id = x.batch_id \
+             WHERE b.institution_id = $3 AND (x.batch_id IN ( \
+               SELECT f.batch_id FROM case_findings cf JOIN findings f ON f.finding_id = cf.finding_id \
+               WHERE cf.case_id = $1 AND f.batch_id IS NOT NULL) \
+             OR NOT EXISTS (SELECT 1 FROM case_findings cf JOIN findings f ON f.finding_id = cf.finding_id \
+               WHERE cf.case_id = $1 AND f.batch_id IS NOT NULL)) ORDER BY x.batch_id"
+                .into(),
+            &[
+                Value::Int(c.case_id),
+                text(id_number.as_str()),
+                text(c.institution_id.as_str()),
+            ],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(b,)| b).collect())
+}
+
 /// The effects of a case, all or only those not rolled back.
 pub(super) async fn effects<W: Writer>(
     w: &mut W,
@@ -248,6 +278,7 @@ pub(super) async fn read_facts<W: Writer>(
         f.world = World {
             institution: status.map(|(status, since)| StatusAt { status, since }),
             certificates: certificates_of(w, s).await?,
+            activities: activities_of(w, s).await?,
             personnel: match &c.party {
                 Party::Staff { person_id, .. } => fetch_one::<(Option<NaiveDate>,), _>(
                     w,

@@ -175,6 +175,18 @@ pub struct CandidateBar {
     pub case_number: String,
 }
 
+/// A staff member's suspension (第八条 取消当年参加评价工作的资格, 第十一条 暂停督导
+/// 工作): no evaluation work from `from` through `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSuspension {
+    pub person_id: String,
+    /// The measure's code (`disqualify_staff`, `suspend_supervisor`).
+    pub measure: String,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub case_number: String,
+}
+
 /// 案件管理 filters.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
@@ -458,10 +470,10 @@ impl Store {
         Ok(())
     }
 
-    /// The procedure cases follow (periods, windows, whether there is a review):
-    /// Hubei's until the rulebooks carry their own.
-    pub fn case_procedure(&self) -> Procedure {
-        Procedure::HUBEI
+    /// The procedure cases follow (articles, periods, windows, whether there is a
+    /// review): the one of the store's rulebook ([`Store::case_rulebook`]).
+    pub async fn case_procedure(&self) -> Result<Procedure> {
+        Ok(self.case_rulebook().await?.procedure)
     }
 
     /// The rulebook of the store's data (`meta.policy`, as screening uses it), or the

@@ -16,6 +16,7 @@ use domain::access::DataScope;
 use domain::case::{
     Action, Amendment, AttachmentKind, Case, CaseRecord, CaseRefusal, CaseState, Command, Document,
     FindingOwner, Issuer, MajorGround, NewCase, Now, Party, Proposal, ReviewOutcome, Side,
+    StatementAdoption,
 };
 use domain::ids::InstitutionId;
 use domain::rulebook::Rulebook;
@@ -63,7 +64,7 @@ impl Store {
             });
         }
         let calendar = self.calendar().await?;
-        let procedure = self.case_procedure();
+        let procedure = self.case_procedure().await?;
         let book = match (command.kind().needs().rulebook, book) {
             (false, _) => None,
             (true, Some(b)) => Some(b.clone()),
@@ -222,7 +223,7 @@ impl Store {
         }
         let investigator = investigator.trim();
         let calendar = self.calendar().await?;
-        let procedure = self.case_procedure();
+        let procedure = self.case_procedure().await?;
         let at = Now {
             today: now.date(),
             calendar: &calendar,
@@ -411,8 +412,11 @@ impl Store {
     }
 
     /// 处理决定: decides as proposed (after the statement period, or once a statement
-    /// is in: 第十八条) and issues the 处理决定书. A changed outcome is first proposed
-    /// (and notified) again. Returns the document.
+    /// is in) and issues the 处理决定书. Once the party has stated and defended,
+    /// `adoption` says whether its statement is adopted (采纳, 部分采纳, 不予采纳) and
+    /// why, recorded with the decision and stated in it (refused without). A
+    /// changed outcome is first proposed (and notified) again. Returns the document.
+    #[allow(clippy::too_many_arguments)]
     pub async fn decide(
         &self,
         scope: &DataScope,
@@ -420,12 +424,14 @@ impl Store {
         now: NaiveDateTime,
         id: i64,
         issuer: &Issuer,
+        adoption: Option<(StatementAdoption, &str)>,
     ) -> Result<Document> {
-        let issuer = issuer.clone();
-        document(
-            self.act(scope, by, now, id, Command::Decide { issuer })
-                .await?,
-        )
+        let command = Command::Decide {
+            issuer: issuer.clone(),
+            adoption: adoption.map(|(a, _)| a),
+            adoption_reason: adoption.map(|(_, r)| r.to_string()).unwrap_or_default(),
+        };
+        document(self.act(scope, by, now, id, command).await?)
     }
 
     /// 送达: records the day the decision was served (第十八条 "以书面形式送达"), from

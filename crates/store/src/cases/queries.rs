@@ -5,7 +5,8 @@
 use super::facts::{case_findings, effects};
 use super::{
     AttachmentInfo, CandidateBar, CaseDetail, CaseEvent, CaseFilter, CaseFinding, DueCase,
-    StoredDocument, StoredStatement, guard, in_scope, institution_name, load, side, text,
+    StaffSuspension, StoredDocument, StoredStatement, guard, in_scope, institution_name, load,
+    side, text,
 };
 use crate::Store;
 use crate::browse::{Col, Grid, Paging, Query, grid};
@@ -154,7 +155,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Option<CaseDetail>> {
         let cal = self.calendar().await?;
-        let procedure = self.case_procedure();
+        let procedure = self.case_procedure().await?;
         in_transaction!(read self, w => {
             let s = match guard(&mut w, scope, id).await {
                 Ok(s) => s,
@@ -266,7 +267,7 @@ impl Store {
         today: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Vec<DueCase>> {
-        let procedure = self.case_procedure();
+        let procedure = self.case_procedure().await?;
         let q = case_query(
             scope,
             &CaseFilter {
@@ -315,6 +316,33 @@ impl Store {
             )
             .await
         })
+    }
+
+    /// Every staff suspension not lifted by a review (screening flags work done
+    /// inside one), by card number.
+    pub async fn staff_suspensions(&self) -> Result<Vec<StaffSuspension>> {
+        let rows: Vec<(String, String, NaiveDate, NaiveDate, String)> = in_transaction!(read self, w => {
+            w.fetch_as(
+                "SELECT s.person_id, s.measure, s.suspended_from, s.suspended_until, c.number \
+                 FROM staff_suspensions s JOIN cases c ON c.case_id = s.case_id \
+                 WHERE s.lifted_at IS NULL ORDER BY s.person_id, s.suspended_from"
+                    .into(),
+                &[],
+            )
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(person_id, measure, from, until, case_number)| StaffSuspension {
+                    person_id,
+                    measure,
+                    from,
+                    until,
+                    case_number,
+                },
+            )
+            .collect())
     }
 
     /// Every candidate bar not lifted by a review, whatever its dates (screening

@@ -11,7 +11,7 @@ use crate::value::Value;
 use crate::workflow::Subject;
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::case::effects::Row;
-use domain::case::{Action, Case, CaseEffect, CaseRecord};
+use domain::case::{Action, Case, CaseEffect, CaseRecord, Party};
 use domain::enums::RegistrationStatus;
 use serde_json::json;
 
@@ -299,6 +299,65 @@ impl Subject for Case {
                 .await?;
                 None
             }
+            CaseEffect::ScoresCancelled {
+                batch_id,
+                all_subjects,
+                cancelled,
+            } => {
+                // 取消成绩: marks this case's cancellation on the candidate's rows of
+                // the activity (a row another case cancelled keeps that mark), or
+                // clears only this case's mark.
+                let Party::Candidate { id_number, .. } = &self.party else {
+                    return Ok(None);
+                };
+                let tables: &[&str] = if *all_subjects {
+                    &["results", "scores"]
+                } else {
+                    &["results"]
+                };
+                for table in tables {
+                    let sql = if *cancelled {
+                        format!(
+                            "UPDATE {table} SET cancelled_by_case = $1 \
+                             WHERE batch_id = $2 AND candidate_id = $3 AND cancelled_by_case IS NULL"
+                        )
+                    } else {
+                        format!(
+                            "UPDATE {table} SET cancelled_by_case = NULL \
+                             WHERE batch_id = $2 AND candidate_id = $3 AND cancelled_by_case = $1"
+                        )
+                    };
+                    w.execute(
+                        sql,
+                        &[
+                            id.clone(),
+                            text(batch_id.as_str()),
+                            text(id_number.as_str()),
+                        ],
+                    )
+                    .await?;
+                }
+                None
+            }
+            CaseEffect::StaffSuspension {
+                person_id,
+                measure,
+                from,
+                until,
+            } => Some(
+                w.insert_returning(
+                    "INSERT INTO staff_suspensions (person_id, measure, suspended_from, suspended_until, case_id) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING suspension_id",
+                    &[
+                        text(person_id.as_str()),
+                        text(measure.as_str()),
+                        Value::Date(*from),
+                        Value::Date(*until),
+                        id,
+                    ],
+                )
+                .await?,
+            ),
             CaseEffect::CandidateBar {
                 id_number,
                 from,
@@ -385,6 +444,7 @@ impl Subject for Case {
                         let (table, key) = match row {
                             Row::CandidateBar => ("candidate_bars", "bar_id"),
                             Row::CreditRecord => ("credit_records", "record_id"),
+                            Row::StaffSuspension => ("staff_suspensions", "suspension_id"),
                             _ => ("institution_constraints", "constraint_id"),
                         };
                         (

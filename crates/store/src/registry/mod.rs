@@ -51,9 +51,9 @@ use domain::ids::{InstitutionId, SiteId};
 use domain::model::{Institution, Scope, Site, Text};
 use domain::occupation::catalogue;
 use domain::registration::{
-    Action, BasicInfo, Ending, MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION, NewRegistration, NewSite,
-    Refusal, Standing, is_dormant, may_reapply, reapply_from, renewal_allowed, renewal_opens,
-    term_end,
+    Action, BasicInfo, Ending, NewRegistration, NewSite, Refusal, ReminderStage, Standing,
+    is_dormant, max_social_orgs_per_city_occupation, may_reapply, reapply_from, renewal_allowed,
+    renewal_opens, term_end,
 };
 use domain::{Level, OccupationCode, RegionCode};
 use serde_json::{Value as Json, json};
@@ -326,6 +326,17 @@ async fn guarded<W: Writer>(
     Ok(institution)
 }
 
+row_struct! {
+    /// A renewal reminder sent (第二十条 "经提醒").
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Reminder in "renewal_reminders" {
+        pub stage: ReminderStage = "stage",
+        /// The expiry it reminded of.
+        pub expires_on: NaiveDate = "expires_on",
+        pub sent_on: NaiveDate = "sent_on",
+    }
+}
+
 /// [`guarded`], with what the events say and the standing on `today`.
 async fn current<W: Writer>(
     w: &mut W,
@@ -394,7 +405,7 @@ fn scope_current(s: &Scope, today: NaiveDate) -> bool {
 }
 
 /// 第九条(二)5: refuses a 社评组织 in `city` for any of `occupations` where the
-/// city already has [`MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION`] 社评组织 in force
+/// city already has [`max_social_orgs_per_city_occupation`] 社评组织 in force
 /// (other than `except`) registered for that occupation.
 async fn check_social_org_limit<W: Writer>(
     w: &mut W,
@@ -432,7 +443,7 @@ async fn check_social_org_limit<W: Writer>(
     }
     for occupation in occupations {
         if let Some(ids) = holders.get(occupation)
-            && ids.len() >= MAX_SOCIAL_ORGS_PER_CITY_OCCUPATION
+            && ids.len() >= max_social_orgs_per_city_occupation()
         {
             return refused(Refusal::SocialOrgLimit {
                 city,

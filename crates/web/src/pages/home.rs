@@ -28,6 +28,10 @@ pub struct HomePage {
     pub run: String,
     pub open_grave: u64,
     pub expiring: TableView,
+    /// 到期提醒 sent (第二十条 "经提醒"), for the institution's own account its own.
+    pub reminders: TableView,
+    /// Expired without a recorded reminder: for an official to confirm.
+    pub unreminded: TableView,
     /// Case deadlines already passed.
     pub overdue: TableView,
     /// Case deadlines due soon (the procedure's working days).
@@ -179,9 +183,26 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         run,
         open_grave: open(Severity::Grave),
         expiring: TableView::of(&d.expiring, &[], &[("name", "机构名称")]).for_viewer(&caller),
+        reminders: TableView::of(
+            &d.reminders,
+            &[],
+            &[
+                ("name", "机构名称"),
+                ("stage", "提醒"),
+                ("sent_on", "提醒日期"),
+                ("expires_on", "有效期至"),
+            ],
+        )
+        .for_viewer(&caller),
+        unreminded: TableView::of(
+            &d.unreminded,
+            &[],
+            &[("name", "机构名称"), ("expires_on", "有效期至")],
+        )
+        .for_viewer(&caller),
         overdue: deadline_table(&late),
         due_soon: deadline_table(&soon),
-        due_soon_days: st.store.case_procedure().due_soon_working_days,
+        due_soon_days: st.store.case_procedure().await?.due_soon_working_days,
         renewal_months: domain::registration::RENEWAL_WINDOW_MONTHS,
         majors,
     })

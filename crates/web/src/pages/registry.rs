@@ -141,6 +141,9 @@ pub struct ChangeForm {
     pub address: String,
     #[serde(default)]
     pub reason: String,
+    /// Renewal: the day the assessment was passed (第二十条 "经评估合格的").
+    #[serde(default)]
+    pub assessed_on: String,
 }
 
 fn occupation_level(f: &ChangeForm) -> Result<(OccupationCode, Level)> {
@@ -179,10 +182,21 @@ pub async fn change(
     let scope = caller.scope();
     let s = &st.store;
     let done = match f.action.as_str() {
-        "renew" => s
-            .renew(scope, &by, &inst, today)
+        "renew" => {
+            let assessed_on = domain::time::parse_date(f.assessed_on.trim()).map_err(|_| {
+                Error::BadRequest(format!(
+                    "评估合格日期（字段 assessed_on）“{}”无效：延续备案须填写评估合格的日期，如 {today}（第二十条：经评估合格的，有效期延长3年）",
+                    f.assessed_on
+                ))
+            })?;
+            s.renew(scope, &by, &inst, today, assessed_on)
+                .await
+                .map(|d| format!("延续备案，有效期至 {d}"))
+        }
+        "confirm_expiry" => s
+            .confirm_expiry(scope, &by, &inst, &f.reason, today)
             .await
-            .map(|d| format!("延续备案，有效期至 {d}")),
+            .map(|_| "确认到期取消备案资质".to_string()),
         "change_basic" => {
             let current = s.registration(scope, &inst, today).await?;
             let old = BasicInfo::of(&current.institution);

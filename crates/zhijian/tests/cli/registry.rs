@@ -17,7 +17,7 @@ suite!(
     register_writes_everything_in_one_transaction,
     a_fourth_social_org_per_city_and_occupation_is_refused,
     renewal_only_in_the_three_months_before_expiry,
-    expiry_is_automatic_and_recorded_once,
+    expiry_is_automatic_after_a_reminder_and_recorded_once,
     dormancy_is_proposed_then_cancelled_and_barred_for_three_years,
     a_caller_acts_only_within_their_scope,
     history_lists_every_change_with_before_and_after,
@@ -342,7 +342,9 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
             store.standing(&hubei(), &i, d("2026-10-01")).await.unwrap(),
             Standing::Expiring
         );
-        let early = store.renew(&hubei(), "zhao", &i, d("2026-09-30")).await;
+        let early = store
+            .renew(&hubei(), "zhao", &i, d("2026-09-30"), d("2026-09-30"))
+            .await;
         assert_eq!(
             refusal(early),
             Refusal::RenewalNotYetOpen {
@@ -352,7 +354,7 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
         );
         assert_eq!(actions(&store, &i).await, [Action::Register]);
         let renewed = store
-            .renew(&hubei(), "zhao", &i, d("2026-10-15"))
+            .renew(&hubei(), "zhao", &i, d("2026-10-15"), d("2026-10-15"))
             .await
             .unwrap();
         assert_eq!(renewed, d("2029-12-31"));
@@ -370,7 +372,11 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
         assert_eq!(last.after.as_ref().unwrap()["expires_on"], "2029-12-31");
         // Once renewed, the next window is three years on.
         assert!(matches!(
-            refusal(store.renew(&hubei(), "zhao", &i, d("2026-10-16")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "zhao", &i, d("2026-10-16"), d("2026-10-16"))
+                    .await
+            ),
             Refusal::RenewalNotYetOpen { .. }
         ));
         // Too late: the registration has lapsed, with or without the expiry job.
@@ -384,14 +390,18 @@ fn renewal_only_in_the_three_months_before_expiry(b: Backend) {
             .await
             .unwrap();
         assert!(matches!(
-            refusal(store.renew(&hubei(), "zhao", &old, d("2023-01-05")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "zhao", &old, d("2023-01-05"), d("2023-01-05"))
+                    .await
+            ),
             Refusal::Expired { .. }
         ));
         store.close().await;
     });
 }
 
-fn expiry_is_automatic_and_recorded_once(b: Backend) {
+fn expiry_is_automatic_after_a_reminder_and_recorded_once(b: Backend) {
     let db = fresh(b, "reg_expire");
     rt().block_on(async {
         let store = open(&db).await;
@@ -413,6 +423,14 @@ fn expiry_is_automatic_and_recorded_once(b: Backend) {
             .suspend(&hubei(), "sun", &ids[2], "限期整改", d("2022-01-01"))
             .await
             .unwrap();
+        // 第二十条 "经提醒": each is reminded (1 week before) before it lapses; one
+        // never reminded would wait for an official (Store::confirm_expiry).
+        for last_day in ["2022-12-31", "2023-05-31", "2023-12-31"] {
+            store
+                .send_renewal_reminders("system", d(last_day))
+                .await
+                .unwrap();
+        }
         // Past expiry the standing is 已到期 before the job has run.
         assert_eq!(
             store
@@ -468,7 +486,11 @@ fn expiry_is_automatic_and_recorded_once(b: Backend) {
         assert_eq!(e.after.as_ref().unwrap()["status"], "terminated");
         assert_eq!(e.after.as_ref().unwrap()["status_since"], "2023-01-01");
         assert!(matches!(
-            refusal(store.renew(&hubei(), "sun", &ids[0], d("2023-02-01")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "sun", &ids[0], d("2023-02-01"), d("2023-02-01"))
+                    .await
+            ),
             Refusal::Expired { .. }
         ));
         // Expiry bars nothing: the institution may register anew.
@@ -552,7 +574,11 @@ fn dormancy_is_proposed_then_cancelled_and_barred_for_three_years(b: Backend) {
         assert_eq!(last.get(&bb), Some(&d("2020-11-01")));
         assert!(!last.contains_key(&a));
         assert!(matches!(
-            refusal(store.renew(&hubei(), "zhou", &a, d("2022-10-01")).await),
+            refusal(
+                store
+                    .renew(&hubei(), "zhou", &a, d("2022-10-01"), d("2022-10-01"))
+                    .await
+            ),
             Refusal::AlreadyProposed { .. }
         ));
         assert_eq!(
@@ -644,7 +670,12 @@ fn dormancy_is_proposed_then_cancelled_and_barred_for_three_years(b: Backend) {
             ),
             Refusal::Barred { .. }
         ));
-        // A cancelled registration does not expire again.
+        // A cancelled registration does not expire again; B, reminded a week
+        // before its term ends (第二十条 经提醒), does.
+        store
+            .send_renewal_reminders("system", d("2022-12-24"))
+            .await
+            .unwrap();
         assert_eq!(
             store.expire_due("system", d("2023-06-01")).await.unwrap(),
             1
@@ -699,7 +730,7 @@ fn a_caller_acts_only_within_their_scope(b: Backend) {
         );
         forbidden(store.add_site(&wuhan, "wh", &x, &site, why, on).await);
         forbidden(store.revoke_site(&wuhan, "wh", &x, &c01, why, on).await);
-        forbidden(store.renew(&wuhan, "wh", &x, on).await);
+        forbidden(store.renew(&wuhan, "wh", &x, on, on).await);
         forbidden(store.withdraw_proposal(&wuhan, "wh", &x, why, on).await);
         forbidden(store.cancel(&wuhan, "wh", &x, why, on).await);
         forbidden(store.suspend(&wuhan, "wh", &x, why, on).await);

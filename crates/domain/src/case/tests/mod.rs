@@ -20,7 +20,7 @@ use crate::workflow::{Effect, Form, Recorded, Refusal as _, RefusalKind, Weight}
 use crate::{Date, RegionCode};
 use chrono::Datelike;
 
-const H: Procedure = Procedure::HUBEI;
+static H: std::sync::LazyLock<Procedure> = std::sync::LazyLock::new(Procedure::hubei);
 
 fn d(s: &str) -> Date {
     parse_date(s).unwrap()
@@ -175,7 +175,11 @@ fn command(kind: MoveKind) -> Command {
         MoveKind::Statement => Command::Statement {
             text: "已整改".into(),
         },
-        MoveKind::Decide => Command::Decide { issuer: issuer() },
+        MoveKind::Decide => Command::Decide {
+            issuer: issuer(),
+            adoption: Some(StatementAdoption::NotAdopted),
+            adoption_reason: String::new(),
+        },
         MoveKind::Serve => Command::Serve {
             on: d("2025-09-24"),
         },
@@ -244,6 +248,7 @@ fn facts() -> Facts {
             }),
             certificates: vec![],
             personnel: None,
+            activities: vec![],
         },
         ..Facts::default()
     }

@@ -296,9 +296,13 @@ fn refusals_name_what_and_until_when() {
         ),
         (
             at(S::Notified),
-            Command::Decide { issuer: issuer() },
+            Command::Decide {
+                issuer: issuer(),
+                adoption: None,
+                adoption_reason: String::new(),
+            },
             d("2025-09-17"),
-            |r| matches!(r, R::StatementPeriodRunning { due } if *due == d("2025-09-17")),
+            |r| matches!(r, R::StatementPeriodRunning { due, basis } if *due == d("2025-09-17") && basis.ends_with("第十八条")),
         ),
         (
             at(S::Decided),
@@ -341,7 +345,7 @@ fn refusals_name_what_and_until_when() {
                 note: String::new(),
             },
             d("2025-10-23"),
-            |r| matches!(r, R::ReviewWindowOpen { last_day } if *last_day == d("2025-10-23")),
+            |r| matches!(r, R::ReviewWindowOpen { last_day, basis } if *last_day == d("2025-10-23") && basis.ends_with("第十九条")),
         ),
         (
             at(S::Rectifying),
@@ -498,7 +502,16 @@ fn the_party_answers_but_does_not_decide() {
     };
     let f = facts();
     let r = at(S::Notified)
-        .act(Side::Party, Command::Decide { issuer: issuer() }, &f, &now)
+        .act(
+            Side::Party,
+            Command::Decide {
+                issuer: issuer(),
+                adoption: None,
+                adoption_reason: String::new(),
+            },
+            &f,
+            &now,
+        )
         .unwrap_err();
     assert_eq!(r.kind(), RefusalKind::NotAllowed);
     assert!(r.to_string().contains("第十七条"), "{r}");
@@ -550,7 +563,20 @@ fn deciding_clears_what_a_new_decision_replaces() {
     c.executed_on = Some(d("2025-01-02"));
     c.rectify_due = Some(d("2025-02-01"));
     c.review = at(CaseState::Review).review;
-    let o = act(&c, Command::Decide { issuer: issuer() }, d("2025-09-11")).unwrap();
+    let decide = |adoption| Command::Decide {
+        issuer: issuer(),
+        adoption,
+        adoption_reason: "部分事实已补正".into(),
+    };
+    // A statement is in: the decision must say whether it is adopted.
+    assert_eq!(
+        act(&c, decide(None), d("2025-09-11")).unwrap_err(),
+        CaseRefusal::AdoptionRequired
+    );
+    let o = act(&c, decide(Some(StatementAdoption::Partly)), d("2025-09-11")).unwrap();
+    let recorded = o.entries[0].after.as_ref().unwrap();
+    assert_eq!(recorded["statement_adoption"], "partly");
+    assert_eq!(o.entries[0].reason.as_deref(), Some("部分事实已补正"));
     let s = &o.subject;
     assert_eq!(
         (s.decided_on, s.served_on, s.executed_on, s.rectify_due),
@@ -655,25 +681,49 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
         ("A1".into(), CertStatus::Valid),
         ("A2".into(), CertStatus::Revoked),
     ];
+    w.world.activities = vec!["B1".into()];
     let o3 = act_with(&cand, Command::Execute, &w, today).unwrap();
     assert_eq!(o3.subject.state, S::Executing);
     let recs: Vec<_> = o3.effects.iter().map(|e| e.record()).collect();
+    // 取消当次全部科目评价成绩: the activity's results and scores cancelled and its
+    // certificate voided (第七条, 第十五条 "对已发放的证书予以作废"), then the bar and
+    // the revocation of the data.
     assert_eq!(
         recs.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(),
-        ["candidate_bar", "certificate_status", "certificate_status"]
+        [
+            "scores_cancelled",
+            "certificate_status",
+            "candidate_bar",
+            "certificate_status"
+        ]
     );
+    assert_eq!(recs[0].target, "B1");
+    assert_eq!(recs[0].after.as_ref().unwrap()["all_subjects"], true);
+    assert_eq!(recs[1].after.as_ref().unwrap()["status"], "void");
     assert_eq!(
-        recs[0].after.as_ref().unwrap()["barred_until"],
+        recs[2].after.as_ref().unwrap()["barred_until"],
         "2027-09-25"
     );
     assert_eq!(
         (
-            recs[1].target.as_str(),
-            recs[2].after.as_ref().unwrap()["status"].as_str()
+            recs[3].target.as_str(),
+            recs[3].after.as_ref().unwrap()["status"].as_str()
         ),
         ("A1", Some("revoked"))
     );
-    // A staff member: the card ends today, once.
+    // Read back and undone: the cancellation is withdrawn.
+    let back = CaseEffect::from_record(&recs[0]).unwrap();
+    assert_eq!(back, o3.effects[0]);
+    assert_eq!(
+        back.inverse("复核撤销"),
+        CaseEffect::ScoresCancelled {
+            batch_id: "B1".into(),
+            all_subjects: true,
+            cancelled: false
+        }
+    );
+    // A staff member: the card ends today, once (吊销, 第九条); 取消当年参加评价工作的
+    // 资格 (第八条) is a suspension through 31 December, the card kept.
     let mut staff = at(S::Decided);
     staff.party = Party::Staff {
         person_id: crate::ids::PersonId::parse("P001").unwrap(),
@@ -688,7 +738,12 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
     let mut p = facts();
     p.world.personnel = Some(Some(d("2027-01-01")));
     let o4 = act_with(&staff, Command::Execute, &p, today).unwrap();
-    assert_eq!(o4.effects.len(), 1);
+    assert_eq!(o4.effects.len(), 2);
+    assert!(matches!(
+        &o4.effects[1],
+        CaseEffect::StaffSuspension { until, from, .. }
+            if *from == today && *until == Date::from_ymd_opt(today.year(), 12, 31).unwrap()
+    ));
     // Read back and undone, newest first, by the review that annuls.
     let live: Vec<Recorded<CaseEffect>> = o
         .effects
@@ -776,7 +831,8 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
     assert!(
         matches!(&a.effects[..], [CaseEffect::InstitutionStatus { after, .. }] if after.status == RegistrationStatus::Active)
     );
-    // Rejected: 终止备案 proposed again, and 评价要情.
+    // Rejected: what the procedure grades a failed rectification (the national
+    // guide's 第十三条: 限期整改 again, not 终止备案), proposed again, and 评价要情.
     let reject = act(
         &at(S::Rectifying),
         command(MoveKind::CheckRectification),
@@ -784,7 +840,8 @@ fn execution_changes_the_world_and_a_review_undoes_it() {
     )
     .unwrap();
     let p = reject.subject.proposal.as_ref().unwrap();
-    assert!(p.sanctions.contains(&Sanction::Terminate) && reject.subject.major);
+    assert_eq!(p.disposition, Some(Disposition::Rectify));
+    assert!(!p.sanctions.contains(&Sanction::Terminate) && reject.subject.major);
     assert_eq!(reject.subject.major_ground, Some(MajorGround::Repeated));
     assert!(reject.subject.notified_on.is_none() && reject.subject.executed_on.is_none());
 }
@@ -937,6 +994,47 @@ fn forms_become_commands_or_name_the_field() {
     let read = |kind: MoveKind, case: &Case, side, f: &[(String, String)], issuer| {
         kind.command(Form(f), case, side, given(issuer), &now)
     };
+    // 处理决定 after a statement: the form asks whether it is adopted, and reads it.
+    let mut stated = at(S::Notified);
+    stated.statements = 1;
+    let decide = stated
+        .available_moves(Role::City, &now)
+        .into_iter()
+        .find(|a| a.kind == MoveKind::Decide)
+        .unwrap();
+    assert!(
+        decide
+            .fields
+            .iter()
+            .any(|f| f.name == "adoption" && f.required)
+    );
+    let i = issuer();
+    assert_eq!(
+        read(
+            MoveKind::Decide,
+            &stated,
+            Side::Authority,
+            &form(&[
+                ("adoption", "部分采纳"),
+                ("adoption_reason", "部分事实已补正")
+            ]),
+            Some(&i)
+        ),
+        Ok(Command::Decide {
+            issuer: i.clone(),
+            adoption: Some(StatementAdoption::Partly),
+            adoption_reason: "部分事实已补正".into(),
+        })
+    );
+    let e = read(
+        MoveKind::Decide,
+        &stated,
+        Side::Authority,
+        &form(&[("adoption", "maybe")]),
+        Some(&i),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("adoption"), "{e}");
     let f = form(&[
         ("investigators", "li"),
         ("investigators", "zhou"),
@@ -1062,10 +1160,9 @@ fn forms_become_commands_or_name_the_field() {
 fn a_procedure_without_review_has_no_window() {
     use CaseState as S;
     let c = cal();
-    let none = Procedure {
-        review: None,
-        ..Procedure::HUBEI
-    };
+    // Qinghai 第二十五条: notice, statement, decision, service — no 复核.
+    let none = Rulebook::builtin("qinghai").unwrap().procedure;
+    assert_eq!(none.review, None);
     let now = Now {
         today: d("2025-09-29"),
         calendar: &c,
@@ -1090,7 +1187,15 @@ fn a_procedure_without_review_has_no_window() {
     );
     let mut n = at(S::Notified);
     n.notified_on = Some(d("2025-09-10"));
-    let doc = decision_text(&n, &serious(), &none, &issuer(), "x".into(), now.today);
+    let doc = decision_text(
+        &n,
+        &serious(),
+        &none,
+        &issuer(),
+        "x".into(),
+        now.today,
+        None,
+    );
     assert!(!doc.paragraphs.join("").contains("申请复核"));
 }
 

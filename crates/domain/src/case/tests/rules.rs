@@ -117,20 +117,12 @@ fn proposals_follow_the_rulebook_and_escalate_on_repeat() {
         .unwrap()
         .kind;
     let none = PartyRecord::default();
-    let p = propose(
-        &book,
-        &H,
-        PartyKind::Institution,
-        &[fact(general, None)],
-        &none,
-    )
-    .unwrap();
+    let p = propose(&book, PartyKind::Institution, &[fact(general, None)], &none).unwrap();
     assert_eq!(p.severity, Severity::General);
     assert_eq!(p.sanctions, vec![Sanction::Interview]);
     assert_eq!(p.rulebook.as_deref(), Some("hubei"));
     let p = propose(
         &book,
-        &H,
         PartyKind::Institution,
         &[fact(general, None), fact(serious, None)],
         &none,
@@ -152,7 +144,6 @@ fn proposals_follow_the_rulebook_and_escalate_on_repeat() {
     };
     let p = propose(
         &book,
-        &H,
         PartyKind::Institution,
         &[fact(serious, None)],
         &repeat,
@@ -167,7 +158,6 @@ fn proposals_follow_the_rulebook_and_escalate_on_repeat() {
     // …but not a general one.
     let p = propose(
         &book,
-        &H,
         PartyKind::Institution,
         &[fact(general, None)],
         &repeat,
@@ -178,7 +168,6 @@ fn proposals_follow_the_rulebook_and_escalate_on_repeat() {
     let upload = book.entries().find(|e| e.item == 15).unwrap();
     let p = propose(
         &book,
-        &H,
         PartyKind::Institution,
         &[fact(upload.kind, Some(Severity::Grave))],
         &none,
@@ -187,21 +176,20 @@ fn proposals_follow_the_rulebook_and_escalate_on_repeat() {
     assert_eq!(p.severity, Severity::Grave);
     assert!(p.sanctions.contains(&Sanction::RevokeCertificateData));
     assert_eq!(
-        propose(&book, &H, PartyKind::Institution, &[], &none),
+        propose(&book, PartyKind::Institution, &[], &none),
         Err(CaseRefusal::NothingToPropose)
     );
-    // The failed rectification escalates to termination.
-    let decided = propose(
-        &book,
-        &H,
-        PartyKind::Institution,
-        &[fact(serious, None)],
-        &none,
-    )
-    .unwrap();
-    let t = escalate_on_failed_rectification(&decided, &book, &H, "未按期完成整改");
-    assert_eq!(t.disposition, Some(Disposition::Terminate));
-    assert!(t.basis[0].contains("第十四条(七)"));
+    // A failed rectification is what 第十三条(七) grades it: "对质量监管过程中发现的问题
+    // ……未按期完成整改的" — warning, rectification, suspension; not 终止备案.
+    let decided = propose(&book, PartyKind::Institution, &[fact(serious, None)], &none).unwrap();
+    let t = on_failed_rectification(&decided, &book, "未按期完成整改");
+    assert_eq!(t.disposition, Some(Disposition::Rectify));
+    assert_eq!(t.severity, Severity::Serious);
+    assert!(t.basis[0].contains("第十三条(七)"), "{:?}", t.basis);
+    assert!(t.escalation.is_none());
+    assert!(t.sanctions.contains(&Sanction::Suspend {
+        rectify_working_days: H.rectify_working_days
+    }));
     assert!(t.facts.last().unwrap().contains("未按期完成整改"));
 }
 
@@ -216,8 +204,8 @@ fn candidates_and_staff_get_the_sanctions_of_their_articles() {
             severity: None,
             message: "x".into(),
         }];
-        let cand = propose(&book, &H, PartyKind::Candidate, &f, &PartyRecord::default());
-        let staff = propose(&book, &H, PartyKind::Staff, &f, &PartyRecord::default());
+        let cand = propose(&book, PartyKind::Candidate, &f, &PartyRecord::default());
+        let staff = propose(&book, PartyKind::Staff, &f, &PartyRecord::default());
         if article.starts_with("第七条") {
             let p = cand.unwrap();
             let years = if e.severity == Severity::Grave { 5 } else { 2 };
@@ -237,7 +225,7 @@ fn candidates_and_staff_get_the_sanctions_of_their_articles() {
             assert_eq!(staff.unwrap().sanctions, vec![Sanction::DisqualifyStaff]);
         }
     }
-    let s = |a, p, v| person_sanctions(a, p, v);
+    let s = |a, p, v| person_sanctions(&H, a, p, v).map(|x| x.0);
     assert_eq!(
         s("第六条(二)", PartyKind::Candidate, Severity::Serious).unwrap()[1],
         Sanction::BarCandidate { years: 1 }
@@ -313,7 +301,7 @@ fn amendments_need_a_reason_and_fit_the_party() {
             s,
             "{json}"
         );
-        assert!(!s.zh().is_empty() && s.article().contains('第'));
+        assert!(!s.zh().is_empty() && H.article_of(&s, s.parties()[0]).contains('第'));
     }
     let json = serde_json::to_string(&serious()).unwrap();
     assert_eq!(serde_json::from_str::<Proposal>(&json).unwrap(), serious());
@@ -402,7 +390,7 @@ fn documents_carry_facts_basis_rights_and_deadlines() {
     let all = n.paragraphs.join("\n");
     for want in [
         "考评员配备不足",
-        "第十三条(二)",
+        "第十三条（二）",
         "暂停评价活动",
         "陈述和申辩",
         "2025年10月10日",
@@ -420,6 +408,7 @@ fn documents_carry_facts_basis_rights_and_deadlines() {
         &issuer,
         "武人社鉴决〔2025〕1号".into(),
         d("2025-10-13"),
+        None,
     );
     let all = dec.paragraphs.join("\n");
     for want in [
@@ -471,7 +460,7 @@ fn documents_carry_facts_basis_rights_and_deadlines() {
         d("2025-09-26"),
         due,
     );
-    assert!(n.paragraphs[0].starts_with("经调查核实,你在"));
+    assert!(n.paragraphs[0].starts_with("经调查核实，你在"));
     assert!(!format!("{:?}", person.party).contains("11010519491231002X"));
 }
 
@@ -485,4 +474,291 @@ fn vocabularies_parse_both_ways() {
     assert_eq!(MoveKind::Serve.action(), Action::Serve);
     assert_eq!(MoveKind::parse("申请复核"), Ok(MoveKind::ReviewRequest));
     assert!(CaseState::Dropped.is_final() && !CaseState::Review.is_final());
+}
+
+/// Item 8 of issue 13: every rulebook's candidate and staff articles match its
+/// procedure's table, so each finding that names an article gives a proposal
+/// citing that article — Qinghai's "人社职司便函〔2021〕57号 第八条(一)" (第十九条 leaves
+/// candidates and staff to the national guide) and "第二十六条(二)" (its own
+/// supervisors' article: "由委派机构视其情节轻重给予批评教育或者暂停质量督导任务委派处理")
+/// included.
+#[test]
+fn every_rulebook_proposes_for_candidates_and_staff_with_its_own_article() {
+    for name in Rulebook::names() {
+        let book = Rulebook::builtin(name).unwrap();
+        let mut proposed = 0;
+        for e in book.entries() {
+            let Some(article) = &e.article else { continue };
+            let f = [FindingFact {
+                finding_id: 1,
+                kind: e.kind,
+                severity: None,
+                message: "x".into(),
+            }];
+            let made: Vec<Proposal> = [PartyKind::Candidate, PartyKind::Staff]
+                .into_iter()
+                .filter_map(|party| propose(&book, party, &f, &PartyRecord::default()).ok())
+                .collect();
+            assert_eq!(made.len(), 1, "{name} {}: {article}", e.kind.id());
+            let p = &made[0];
+            let clause = article.rsplit(' ').next().unwrap();
+            assert!(
+                p.basis[0].ends_with(clause),
+                "{name} {}: {:?} does not cite {article}",
+                e.kind.id(),
+                p.basis
+            );
+            assert_eq!(p.rulebook.as_deref(), Some(name));
+            proposed += 1;
+        }
+        assert!(proposed > 0, "{name} names no candidate or staff article");
+    }
+    let q = Rulebook::builtin("qinghai").unwrap();
+    let staff = q
+        .entries()
+        .find(|e| e.article.as_deref() == Some("第二十六条(二)"))
+        .unwrap();
+    let p = propose(
+        &q,
+        PartyKind::Staff,
+        &[FindingFact {
+            finding_id: 1,
+            kind: staff.kind,
+            severity: None,
+            message: "x".into(),
+        }],
+        &PartyRecord::default(),
+    )
+    .unwrap();
+    assert_eq!(p.sanctions, vec![Sanction::SuspendSupervisor]);
+    assert!(p.basis[0].starts_with("青海省技能人才评价质量督导工作规程"));
+    let guide = q
+        .entries()
+        .find(|e| e.article.as_deref() == Some("人社职司便函〔2021〕57号 第八条(一)"))
+        .unwrap();
+    let p = propose(
+        &q,
+        PartyKind::Staff,
+        &[FindingFact {
+            finding_id: 1,
+            kind: guide.kind,
+            severity: None,
+            message: "x".into(),
+        }],
+        &PartyRecord::default(),
+    )
+    .unwrap();
+    assert_eq!(p.sanctions, vec![Sanction::DisqualifyStaff]);
+    assert!(
+        p.basis[0]
+            .starts_with("技能人才评价违纪违规行为处理工作指引(试行)(人社职司便函〔2021〕57号)"),
+        "{:?}",
+        p.basis
+    );
+}
+
+/// Item 3 of issue 13: the documents of a case cite the procedure of its own
+/// rulebook — Hubei 第十八条 and 第十九条, Qinghai 第二十五条 (no review: the decision
+/// offers none, the case offers no review move), the national guide no procedure
+/// article at all (its text is not vendored) — in full-width punctuation with
+/// titles in 《》.
+#[test]
+fn documents_cite_the_procedure_of_their_rulebook() {
+    let c = cal();
+    let issuer = issuer();
+    for name in Rulebook::names() {
+        let book = Rulebook::builtin(name).unwrap();
+        let p = &book.procedure;
+        let mut case = at(CaseState::Notified);
+        case.notified_on = Some(d("2025-09-26"));
+        let proposal = Proposal {
+            basis: vec![book.entry(FindingKind::Inactive).basis.clone()],
+            sanctions: institution_sanctions(Disposition::Rectify, p),
+            rulebook: Some(name.into()),
+            ..serious()
+        };
+        let due = p.statement_due(&c, d("2025-09-26"));
+        let n = notice_text(
+            &case,
+            &proposal,
+            p,
+            &issuer,
+            "n".into(),
+            d("2025-09-26"),
+            due,
+        );
+        let dec = decision_text(
+            &case,
+            &proposal,
+            p,
+            &issuer,
+            "n".into(),
+            d("2025-10-13"),
+            None,
+        );
+        for doc in [&n, &dec] {
+            let all = doc.paragraphs.join("\n");
+            for half in [',', '(', ')', ':', ';'] {
+                assert!(!all.contains(half), "{name}: half-width {half} in {all}");
+            }
+            assert!(all.contains('《') && all.contains('》'), "{name}: {all}");
+            let own = titled(&p.document);
+            let own = crate::case::documents::formal(&own);
+            match &p.notice.article {
+                Some(a) if std::ptr::eq(doc, &n) => {
+                    assert!(all.contains(&format!("{own}{a}")), "{name}: {all}")
+                }
+                _ => {}
+            }
+            if name != "hubei" {
+                assert!(!all.contains("湖北"), "{name} cites Hubei: {all}");
+            }
+        }
+        let all = dec.paragraphs.join("\n");
+        match (p.review, name) {
+            (None, _) => {
+                assert_eq!(name, "qinghai");
+                assert!(!all.contains("申请复核"), "{all}");
+                assert!(all.contains("第二十五条"), "{all}");
+            }
+            (Some(r), "hubei") => {
+                assert!(all.contains(&format!("{}个工作日内", r.window_working_days)));
+                assert!(all.contains("第十九条"), "{all}");
+            }
+            (Some(_), _) => {
+                assert!(all.contains("申请复核"));
+                assert!(!all.contains("第十九条"), "{name}: {all}");
+            }
+        }
+        // Constraint measures only where the province has them (Hubei 监督管理办法 第十七条).
+        assert_eq!(
+            proposal
+                .sanctions
+                .iter()
+                .any(|s| matches!(s, Sanction::Constraints { .. })),
+            name == "hubei",
+            "{name}"
+        );
+        // Every measure a proposal can hold cites an article of the procedure's documents.
+        for s in &proposal.sanctions {
+            let a = p.article_of(s, PartyKind::Institution);
+            assert!(a.contains('《') && a.contains('第'), "{name} {s:?}: {a}");
+        }
+    }
+}
+
+/// Item 6 (part): a staff member's 诚信不良档案 rests on the staff article (Hubei
+/// 第十条), not the institutions' 第十三条.
+#[test]
+fn staff_measures_cite_staff_articles() {
+    let h = Procedure::hubei();
+    assert!(
+        h.article_of(&Sanction::BadCredit, PartyKind::Staff)
+            .ends_with("第十条")
+    );
+    assert!(
+        h.article_of(&Sanction::BadCredit, PartyKind::Institution)
+            .ends_with("第十三条")
+    );
+    assert!(
+        h.article_of(&Sanction::BarCandidate { years: 5 }, PartyKind::Candidate)
+            .ends_with("第七条")
+    );
+    assert!(
+        h.article_of(&Sanction::Constraints { years: 3 }, PartyKind::Institution)
+            .starts_with("《湖北省技能人才评价监督管理办法(试行)》第十七条")
+    );
+}
+
+/// A decision after a statement says whether it was adopted (采纳, 部分采纳,
+/// 不予采纳), and a decision cannot be made without saying so.
+#[test]
+fn a_decision_states_whether_the_statement_was_adopted() {
+    let mut case = at(CaseState::Notified);
+    case.notified_on = Some(d("2025-09-26"));
+    case.statements = 1;
+    for a in StatementAdoption::ALL {
+        let dec = decision_text(
+            &case,
+            &serious(),
+            &H,
+            &issuer(),
+            "n".into(),
+            d("2025-10-13"),
+            Some(&(*a, Some("证据不足以推翻认定".into()))),
+        );
+        let all = dec.paragraphs.join("\n");
+        assert!(
+            all.contains(&format!(
+                "本机关决定{}你单位的陈述、申辩意见，理由：证据不足以推翻认定",
+                a.zh()
+            )),
+            "{all}"
+        );
+    }
+}
+
+/// Item 6 of issue 13: Hubei 第八条 "取消其当年参加评价工作的资格" lasts through 31
+/// December of the year of execution; 第十一条 "暂停其督导工作" is a suspension with
+/// an end (the procedure's period, a marked platform default); neither ends the
+/// card, as 第九条 "吊销其考评人员证书" does.
+#[test]
+fn staff_measures_are_temporary_except_revocation() {
+    let h = Procedure::hubei();
+    assert!(h.supervisor_suspension.is_platform_default());
+    let mut staff = at(CaseState::Decided);
+    staff.party = Party::Staff {
+        person_id: crate::ids::PersonId::parse("P001").unwrap(),
+        name: "李四".into(),
+    };
+    let world = World {
+        personnel: Some(Some(d("2030-01-01"))),
+        ..World::default()
+    };
+    for (sanction, today, until) in [
+        (Sanction::DisqualifyStaff, "2025-03-10", Some("2025-12-31")),
+        (Sanction::DisqualifyStaff, "2025-12-31", Some("2025-12-31")),
+        (
+            Sanction::SuspendSupervisor,
+            "2025-03-10",
+            Some("2026-03-09"),
+        ),
+        (Sanction::RevokeExaminerCard, "2025-03-10", None),
+    ] {
+        let decision = Proposal {
+            item: None,
+            disposition: None,
+            sanctions: vec![sanction.clone()],
+            ..serious()
+        };
+        let effects = effects::execution(&staff, &decision, &world, d(today), &h);
+        if sanction == Sanction::SuspendSupervisor {
+            // The decision states the term execution applies.
+            let mut notified = staff.clone();
+            notified.notified_on = Some(d("2025-03-01"));
+            let doc = decision_text(
+                &notified,
+                &decision,
+                &h,
+                &issuer(),
+                "n".into(),
+                d(today),
+                None,
+            );
+            assert!(
+                doc.paragraphs.join("").contains("暂停督导工作12个月"),
+                "{:?}",
+                doc.paragraphs
+            );
+        }
+        match (until, &effects[..]) {
+            (Some(u), [CaseEffect::StaffSuspension { from, until, .. }]) => {
+                assert_eq!((*from, *until), (d(today), d(u)), "{sanction:?}")
+            }
+            (None, [CaseEffect::PersonnelValidTo { after, .. }]) => {
+                assert_eq!(*after, Some(d(today)))
+            }
+            other => panic!("{sanction:?}: {other:?}"),
+        }
+    }
 }

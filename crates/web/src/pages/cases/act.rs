@@ -42,7 +42,7 @@ async fn show(
     status: StatusCode,
 ) -> Result<Response> {
     let calendar = st.store.calendar().await?;
-    let procedure = st.store.case_procedure();
+    let procedure = st.store.case_procedure().await?;
     let now = Now {
         today: st.now().date(),
         calendar: &calendar,
@@ -124,7 +124,7 @@ async fn submit(
             None
         };
         let calendar = st.store.calendar().await?;
-        let procedure = st.store.case_procedure();
+        let procedure = st.store.case_procedure().await?;
         let today = st.now().date();
         let now = Now {
             today,

@@ -9,7 +9,9 @@ use crate::pages::findings::mask_evidence;
 use crate::view::{CellView, Chrome, TableView, cell};
 use askama::Template;
 use chrono::NaiveDate;
-use domain::case::{CaseState, MoveKind, Now, Party, Proposal, RecusalStatus, Source};
+use domain::case::{
+    CaseState, MoveKind, Now, Party, PartyKind, Procedure, Proposal, RecusalStatus, Source,
+};
 use domain::workflow::{Available, Input, Weight};
 use store::browse::Grid;
 use store::cases::{CaseDetail, CaseEvent};
@@ -178,7 +180,9 @@ pub struct ProposalView {
 }
 
 impl ProposalView {
-    fn of(p: &Proposal) -> ProposalView {
+    /// The proposal, each measure with the article of `procedure` it rests on
+    /// against `party`.
+    fn of(p: &Proposal, procedure: &Procedure, party: PartyKind) -> ProposalView {
         let sev = cell("severity", Some(p.severity.code()));
         ProposalView {
             severity: sev.text,
@@ -198,7 +202,11 @@ impl ProposalView {
                 .disposition
                 .map(|d| d.zh().to_string())
                 .unwrap_or_default(),
-            sanctions: p.sanctions.iter().map(|s| (s.zh(), s.article())).collect(),
+            sanctions: p
+                .sanctions
+                .iter()
+                .map(|s| (procedure.describe(s), procedure.article_of(s, party)))
+                .collect(),
             basis: p.basis.clone(),
             facts: p.facts.iter().map(|f| mask_evidence(f)).collect(),
             escalation: p.escalation.clone().unwrap_or_default(),
@@ -683,8 +691,14 @@ pub fn page(
         handle: handle.into_iter().map(|(_, f)| f).collect(),
         answer: answer.into_iter().map(|(_, f)| f).collect(),
         findings,
-        proposal: c.proposal.as_ref().map(ProposalView::of),
-        decision: c.decision.as_ref().map(ProposalView::of),
+        proposal: c
+            .proposal
+            .as_ref()
+            .map(|p| ProposalView::of(p, now.procedure, c.party.kind())),
+        decision: c
+            .decision
+            .as_ref()
+            .map(|p| ProposalView::of(p, now.procedure, c.party.kind())),
         review,
         documents,
         statements,

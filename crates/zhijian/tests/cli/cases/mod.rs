@@ -1,9 +1,9 @@
 //! 违纪违规案件 in the store, on both backends, with an injected clock: a finding
 //! carried through every state to closure, deadlines across 春节 and 国庆 on the
 //! statutory calendar, a late review refused, the review extended once only,
-//! escalation on repeat (warning → rectification rejected → 终止备案, and a new case
-//! against the sanctioned institution proposed 特别严重), effects applied and rolled
-//! back by a review, conflicts of interest and recusal, jurisdiction, what an
+//! escalation on repeat (warning → rectification rejected → warned again as the
+//! procedure grades it, and a new case against the sanctioned institution proposed
+//! 特别严重), effects applied and rolled back by a review, conflicts of interest and recusal, jurisdiction, what an
 //! institution's own account may do, and a barred candidate's later application
 //! flagged by screening (the platform's and `zhijian screen --db`).
 
@@ -165,7 +165,14 @@ async fn notify_decide_execute(
         .await
         .unwrap();
     store
-        .decide(scope, "wang", at(decided), id, &issuer())
+        .decide(
+            scope,
+            "wang",
+            at(decided),
+            id,
+            &issuer(),
+            Some((domain::case::StatementAdoption::NotAdopted, "")),
+        )
         .await
         .unwrap();
     store

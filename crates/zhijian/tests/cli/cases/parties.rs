@@ -491,7 +491,14 @@ fn the_clerk_reads_and_answers_but_does_not_decide(b: Backend) {
         // …but decides nothing.
         forbidden(
             store
-                .decide(&clerk, "clerk1", at("2025-11-12"), id, &issuer())
+                .decide(
+                    &clerk,
+                    "clerk1",
+                    at("2025-11-12"),
+                    id,
+                    &issuer(),
+                    Some((domain::case::StatementAdoption::NotAdopted, "")),
+                )
                 .await,
         );
         forbidden(
@@ -539,7 +546,14 @@ fn the_clerk_reads_and_answers_but_does_not_decide(b: Backend) {
                 .await,
         );
         store
-            .decide(&city, "wang", at("2025-11-12"), id, &issuer())
+            .decide(
+                &city,
+                "wang",
+                at("2025-11-12"),
+                id,
+                &issuer(),
+                Some((domain::case::StatementAdoption::NotAdopted, "")),
+            )
             .await
             .unwrap();
         store
