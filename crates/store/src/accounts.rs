@@ -156,10 +156,64 @@ async fn password_worker() -> Result<Worker> {
         .map_err(|e| Error::Account(format!("password check unavailable: {e}")))
 }
 
+/// A password job for the password threads.
+type PasswordJob = Box<dyn FnOnce() + Send>;
+
+/// The password threads: [`password_workers`] OS threads of their own (never
+/// the async workers), at a lower scheduling priority (nice 10 on Linux), so
+/// that when logins keep every one of them busy a page that wakes up is run
+/// first and its latency stays near idle.
+fn password_threads() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<PasswordJob>> {
+    static POOL: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<PasswordJob>>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<PasswordJob>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for n in 0..password_workers() {
+            let rx = Arc::clone(&rx);
+            // Without any thread the channel's receiver is dropped and run()
+            // reports the check unavailable.
+            std::thread::Builder::new()
+                .name(format!("password-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .ok();
+        }
+        std::sync::Mutex::new(tx)
+    })
+}
+
+/// Lowers the calling thread's priority to the least (Linux: nice 19 for this
+/// thread only). Where the system refuses, the thread runs at normal priority.
+fn lower_priority() {
+    let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+}
+
 impl Worker {
-    /// Runs argon2 work on the blocking pool (never on the async workers).
+    /// Runs argon2 work on a password thread (never on the async workers).
     async fn run<T: Send + 'static>(self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-        let out = tokio::task::spawn_blocking(f)
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: PasswordJob = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        let sent = password_threads()
+            .lock()
+            .map_err(|_| Error::Account("password check unavailable".into()))?
+            .send(job);
+        if sent.is_err() {
+            return Err(Error::Account("password check unavailable".into()));
+        }
+        let out = rx
             .await
             .map_err(|e| Error::Account(format!("password check failed: {e}")));
         drop(self);
