@@ -733,13 +733,13 @@ impl Store {
         };
         let Some(r) = found else {
             verify_password(password, dummy_hash()).await?;
-            refuse("unknown user", None).await?;
+            refuse("用户名不存在", None).await?;
             return Ok(Err(LoginRefusal::BadCredentials));
         };
         let p = principal(&r)?;
         if matches!(r[9], Cell::Bool(true)) {
             verify_password(password, dummy_hash()).await?;
-            refuse("disabled", Some(p.account_id)).await?;
+            refuse("账号已停用", Some(p.account_id)).await?;
             return Ok(Err(LoginRefusal::Disabled));
         }
         // A worker first (a flood is refused here, before anything changes), then
@@ -770,7 +770,7 @@ impl Store {
         .map(|r| r[0].int());
         let Some(slot) = slot else {
             worker.verify(password, dummy_hash()).await?;
-            refuse("locked", Some(p.account_id)).await?;
+            refuse("账号已锁定", Some(p.account_id)).await?;
             return Ok(Err(LoginRefusal::Locked { until: None }));
         };
         let hash = r[8].text().unwrap_or_default();
@@ -778,7 +778,7 @@ impl Store {
             let locked = slot >= i64::from(MAX_FAILED_LOGINS);
             let actor = Actor::of(&p);
             in_transaction!(self, w => {
-                audit::append(&mut w, now, &actor, &Entry::new("login_failed", Some("wrong password")).client(client)).await?;
+                audit::append(&mut w, now, &actor, &Entry::new("login_failed", Some("密码错误")).client(client)).await?;
                 if locked {
                     audit::append(&mut w, now, &actor, &Entry::new("account_locked", Some(&p.username)).client(client)).await?;
                 }

@@ -334,7 +334,7 @@ async fn the_lockout_holds_under_concurrent_guesses() {
             .filter(|e| e.username == *name)
             .filter_map(|e| match (e.action.as_str(), e.target.as_deref()) {
                 ("login", _) => Some("right"),
-                ("login_failed", Some("wrong password")) => Some("wrong"),
+                ("login_failed", Some("密码错误")) => Some("wrong"),
                 _ => None,
             })
             .collect();
