@@ -207,6 +207,10 @@ test('a city official takes a finding through every state to a closed case', asy
   assert.equal(await state(page), 'investigating');
   assert.match(await page.textContent('#form-success'), /指派调查人员/, 'each action says what was done');
   assert.equal(await page.textContent('#steps li.current'), '2核查', 'the stepper shows the current state');
+  // People are shown by name, not by user name.
+  const head = await page.innerText('main');
+  assert.match(head, /调查人员\s*市人社局 李科长/, 'the investigators by name');
+  assert.ok(!/调查人员\s*city/.test(head), 'no user names for people');
   // Evidence: uploaded, listed, and downloaded as it was.
   await page.click('details:has(#attach-form) > summary');
   await page.setInputFiles('#attach-form input[name=file]', {

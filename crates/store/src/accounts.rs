@@ -671,6 +671,15 @@ impl Store {
     }
 
     /// How many accounts there are (a store without any gets its administrator).
+    /// Every account's display name by user name: pages show people by name
+    /// (a case's file records user names).
+    pub async fn display_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, String)> = in_transaction!(read self, w => {
+            w.fetch_as("SELECT username, display_name FROM accounts".into(), &[]).await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     pub async fn account_count(&self) -> Result<i64> {
         let rows = in_transaction!(read self, w => w
             .fetch("SELECT COUNT(*) FROM accounts".into(), &[], &[Kind::Int])

@@ -53,7 +53,8 @@ async fn show(
     } else {
         Vec::new()
     };
-    let mut r = render(&page(caller, d, &now, &accounts, flash))?;
+    let names = super::page::Names(st.store.display_names().await?);
+    let mut r = render(&page(caller, d, &now, &accounts, &names, flash))?;
     *r.status_mut() = status;
     Ok(r)
 }

@@ -94,6 +94,23 @@ pub struct MoveForm {
 /// An account the investigators are chosen from: (user name, shown as).
 pub type AccountChoice = (String, String);
 
+/// The names people are shown by: an account's display name for its user name
+/// (the file records user names; officials read names). `system` is the
+/// platform's own scheduled work.
+#[derive(Debug, Clone, Default)]
+pub struct Names(pub std::collections::HashMap<String, String>);
+
+impl Names {
+    /// The display name of `username`, or the user name when it has no account.
+    pub fn of(&self, username: &str) -> String {
+        match (username, self.0.get(username)) {
+            (_, Some(name)) => name.clone(),
+            ("system", None) => "系统".into(),
+            (u, None) => u.to_string(),
+        }
+    }
+}
+
 fn field_view(f: &domain::workflow::Field, accounts: &[AccountChoice]) -> FieldView {
     let choice = |c: &domain::workflow::Choice| ChoiceView {
         value: c.value.clone(),
@@ -299,7 +316,7 @@ fn json_line(v: &Option<serde_json::Value>) -> String {
 }
 
 /// What an event changed, in a line: the state, the document, the investigators.
-fn change_line(e: &CaseEvent) -> String {
+fn change_line(e: &CaseEvent, names: &Names) -> String {
     let get = |j: &Option<serde_json::Value>, k: &str| j.as_ref().and_then(|j| j.get(k)).cloned();
     let state = |j: &Option<serde_json::Value>| {
         get(j, "state")
@@ -320,11 +337,15 @@ fn change_line(e: &CaseEvent) -> String {
         && inv(&e.before) != Some(after.clone())
         && let Some(list) = after.as_array()
     {
-        let names: Vec<&str> = list.iter().filter_map(|v| v.as_str()).collect();
-        out.push(format!("调查人员：{}", names.join("、")));
+        let shown: Vec<String> = list
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|u| names.of(u))
+            .collect();
+        out.push(format!("调查人员：{}", shown.join("、")));
     }
     if let Some(i) = get(&e.after, "investigator").and_then(|v| v.as_str().map(str::to_string)) {
-        out.push(format!("调查人员 {i}"));
+        out.push(format!("调查人员 {}", names.of(&i)));
     }
     if get(&e.after, "late").and_then(|v| v.as_bool()) == Some(true) {
         out.push("逾期提交".into());
@@ -352,9 +373,11 @@ pub fn page(
     d: CaseDetail,
     now: &Now<'_>,
     accounts: &[AccountChoice],
+    names: &Names,
     flash: Flash,
 ) -> CasePage {
     let c = &d.case;
+    let who = |u: &str| names.of(u);
     let state = c.state;
     let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
     let party = !d.internal;
@@ -406,14 +429,21 @@ pub fn page(
     head.push(kv("案件来源", source));
     head.push(kv("案由", mask_evidence(&c.summary)));
     if d.internal {
-        head.push(kv("立案", format!("{} {}", time(d.opened_at), d.opened_by)));
+        head.push(kv(
+            "立案",
+            format!("{} {}", time(d.opened_at), who(&d.opened_by)),
+        ));
     }
     head.push(kv(
         "调查人员",
         if c.investigators.is_empty() {
             "未指派".to_string()
         } else {
-            c.investigators.join("、")
+            c.investigators
+                .iter()
+                .map(|u| who(u))
+                .collect::<Vec<_>>()
+                .join("、")
         },
     ));
     if c.major {
@@ -527,7 +557,7 @@ pub fn page(
                         Some(time(s.at)),
                         Some(s.kind.zh().to_string()),
                         Some(s.text.clone()),
-                        Some(s.by_user.clone()),
+                        Some(who(&s.by_user)),
                         Some(if s.late { "逾期" } else { "期限内" }.to_string()),
                     ]
                 })
@@ -548,9 +578,9 @@ pub fn page(
         .iter()
         .map(|r| RecusalView {
             id: r.recusal_id,
-            investigator: r.investigator.clone(),
+            investigator: who(&r.investigator),
             reason: r.reason.clone(),
-            requested: format!("{} {}", time(r.requested_at), r.requested_by),
+            requested: format!("{} {}", time(r.requested_at), who(&r.requested_by)),
             status: r.status.zh().to_string(),
             pending: r.status == RecusalStatus::Pending,
             decision_reason: r.decision_reason.clone().unwrap_or_default(),
@@ -612,7 +642,7 @@ pub fn page(
                         Some(format!("{:.1} KB", a.size as f64 / 1024.0)),
                         Some(a.signers.join("、")),
                         a.note.clone(),
-                        Some(format!("{} {}", time(a.uploaded_at), a.uploaded_by)),
+                        Some(format!("{} {}", time(a.uploaded_at), who(&a.uploaded_by))),
                     ]
                 })
                 .collect(),
@@ -643,10 +673,10 @@ pub fn page(
                 .map(|e| {
                     vec![
                         Some(time(e.at)),
-                        Some(e.by_user.clone()),
+                        Some(who(&e.by_user)),
                         Some(e.action.zh().to_string()),
                         e.reason.as_deref().map(mask_evidence),
-                        Some(change_line(e)),
+                        Some(change_line(e, names)),
                     ]
                 })
                 .collect(),
