@@ -195,6 +195,11 @@ async fn encoding_errors_are_located_and_no_message_shows_a_server_path() {
             .to_vec();
     enrollments.extend(b"\xC0\xEE\xBD\xA8\xB9\xFA\n");
     let garbage: &[u8] = b"not a workbook";
+    // A credit code with a wrong check character, and a registering authority
+    // (备案机关) that cannot register an institution in Wuhan.
+    let institutions = "institution_id,name,credit_code,kind,region_code,registered_on,expires_on,status,registered_by\n\
+         I1,测试机构甲,91350100M000100Y44,employer,420102,2024-01-01,2026-12-31,active,\n\
+         I2,测试机构乙,91420103MA4KX2TB3B,employer,420102,2024-01-01,2026-12-31,active,420200\n";
     let batches: &[u8] = b"batch_id\n";
     for (files, needles) in [
         (
@@ -203,6 +208,13 @@ async fn encoding_errors_are_located_and_no_message_shows_a_server_path() {
                 "enrollments.csv（参评人员） 第 3 行，列“姓名”（C 列）",
                 "\\xC0\\xEE",
                 "未导入任何数据",
+            ],
+        ),
+        (
+            vec![("institutions.csv", institutions.as_bytes())],
+            vec![
+                "第 2 行，列“统一社会信用代码”（C 列），值“91350100M000100Y44”：无法识别，应为18 位统一社会信用代码",
+                "第 3 行，列“备案机关”（I 列），值“420200”：备案机关须为机构所在地（420102）的省级或市州人社部门：填 420000 或 420100",
             ],
         ),
         (

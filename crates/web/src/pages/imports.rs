@@ -411,10 +411,15 @@ fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
                     s.push_str(&format!(" 第 {} 行", e.row));
                 }
                 // The column by its Chinese header, as the file's template names it.
-                let column = dataset::schema::columns(e.table)
+                let spec = dataset::schema::columns(e.table)
                     .iter()
-                    .find(|c| c.name == e.column)
-                    .map_or(e.column.as_str(), |c| c.zh);
+                    .find(|c| c.name == e.column);
+                let column = spec.map_or(e.column.as_str(), |c| c.zh);
+                // A value the column's type cannot read: what the column takes,
+                // in the words of the template's 填写说明.
+                let allowed = spec
+                    .map(|c| dataset::template::allowed(e.table, c))
+                    .unwrap_or_default();
                 match (e.column.is_empty(), &e.column_letter) {
                     (false, Some(l)) => s.push_str(&format!("，列“{column}”（{l} 列）")),
                     (false, None) => s.push_str(&format!("，列“{column}”")),
@@ -424,7 +429,11 @@ fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
                 if !e.value.is_empty() {
                     s.push_str(&format!("，值“{}”", e.value));
                 }
-                s.push_str(&format!("：{}", message_zh(&e.message)));
+                if e.message.contains("; expected ") && !allowed.is_empty() {
+                    s.push_str(&format!("：无法识别，应为{allowed}"));
+                } else {
+                    s.push_str(&format!("：{}", message_zh(&e.message)));
+                }
                 s
             }));
             return lines;
