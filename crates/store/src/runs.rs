@@ -419,8 +419,15 @@ impl Store {
     }
 
     /// Marks a finding confirmed, dismissed or open again, with a reason (required)
-    /// and who did it; the history of marks is kept.
-    pub async fn mark(&self, finding_id: i64, status: Mark, reason: &str, by: &str) -> Result<()> {
+    /// and who did it at `now` (the caller's clock); the history of marks is kept.
+    pub async fn mark(
+        &self,
+        finding_id: i64,
+        status: Mark,
+        reason: &str,
+        by: &str,
+        now: chrono::NaiveDateTime,
+    ) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::InvalidMark(
@@ -432,7 +439,6 @@ impl Store {
                 "who marks the finding must be named".into(),
             ));
         }
-        let now = chrono::Local::now().naive_local();
         in_transaction!(self, w => {
             let exists = scalar(
                 &mut w,

@@ -172,7 +172,9 @@ pub fn mark(db: Option<&str>, id: i64, status: Mark, reason: &str, by: &str) -> 
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(db).await?;
-        store.mark(id, status, reason, by).await?;
+        store
+            .mark(id, status, reason, by, chrono::Local::now().naive_local())
+            .await?;
         println!(
             "预警 #{id} 已标记为 marked {}（{}）",
             status.code(),

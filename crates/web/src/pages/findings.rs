@@ -322,7 +322,9 @@ pub async fn mark(
         caller.principal().display_name,
         caller.principal().username
     );
-    st.store.mark(id, status, form.reason.trim(), &who).await?;
+    st.store
+        .mark(id, status, form.reason.trim(), &who, st.now())
+        .await?;
     caller
         .log(
             &st,

@@ -511,15 +511,20 @@ fn findings_keep_identity_and_marks_across_runs(b: Backend) {
             .unwrap();
         let (c, d) = (all[0].finding_id, all[all.len() - 1].finding_id);
         // Marks need a reason and an existing finding.
-        assert!(store.mark(c, Mark::Confirmed, "  ", "张三").await.is_err());
         assert!(
             store
-                .mark(999_999, Mark::Confirmed, "理由", "张三")
+                .mark(c, Mark::Confirmed, "  ", "张三", marked_at())
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .mark(999_999, Mark::Confirmed, "理由", "张三", marked_at())
                 .await
                 .is_err()
         );
         store
-            .mark(c, Mark::Confirmed, "现场核查属实", "张三")
+            .mark(c, Mark::Confirmed, "现场核查属实", "张三", marked_at())
             .await
             .unwrap();
         store.close().await;
@@ -1102,4 +1107,12 @@ fn the_sqlite_schema_is_described() {
                 .any(|f| f.table == "run_findings" && f.target == "findings")
         );
     });
+}
+
+/// When the test marks findings (the store takes the caller's clock).
+fn marked_at() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
 }
