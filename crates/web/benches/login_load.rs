@@ -140,7 +140,7 @@ fn main() {
             )
             .await
             .expect("import");
-        web::screening::screen_store(&store).await.expect("screen");
+        app::screening::screen_store(&store).await.expect("screen");
         for (name, role, region) in [
             ("official", domain::access::Role::Province, "420000"),
             ("victim", domain::access::Role::City, "420100"),

@@ -21,7 +21,6 @@ pub mod evidence;
 pub mod export;
 pub mod pages;
 pub mod routes;
-pub mod screening;
 pub mod security;
 pub mod stash;
 pub mod telemetry;

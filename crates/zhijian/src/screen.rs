@@ -68,11 +68,11 @@ pub fn run(
                     );
                 }
                 // Candidates barred by executed cases (第六条, 第七条).
-                let bars = web::screening::bars(&store)
+                let bars = app::screening::bars(&store)
                     .await
                     .context("读取禁考记录失败 cannot read the candidate bars")?;
                 // Staff suspended by executed cases (第八条, 第十一条).
-                let suspensions = web::screening::suspensions(&store)
+                let suspensions = app::screening::suspensions(&store)
                     .await
                     .context("读取工作人员暂停记录失败 cannot read the staff suspensions")?;
                 // Working-day deadlines by the store's calendar (imported years too).
@@ -133,7 +133,7 @@ pub fn run(
     print!("{}", summary(&s, &rows));
     println!("\n输出 written: {}  {}", jsonl.display(), xlsx.display());
     if let Some((rt, store)) = store {
-        let input = web::screening::run_input(&s, &rows, started_at)?;
+        let input = app::screening::run_input(&s, &rows, started_at)?;
         let r = rt.block_on(store.record_run(&input))?;
         println!(
             "筛查记录 run #{} recorded in {}: {} findings, {} new, {} no longer found; already marked: {} 属实 confirmed, {} 排除 dismissed",

@@ -19,16 +19,17 @@ use store::accounts::NewAccount;
 /// 第二十一条 dormancy proposals), run at start and then every six hours.
 async fn maintain(store: &Store) -> anyhow::Result<()> {
     let today = chrono::Local::now().date_naive();
-    let reminded = store.send_renewal_reminders("system", today).await?;
-    if reminded > 0 {
-        println!("备案维护 registry: {reminded} 家到期提醒 renewal reminders sent");
-    }
-    let expired = store.expire_due("system", today).await?;
-    let proposed = store.propose_cancellations("system", today).await?;
-    if expired > 0 || !proposed.is_empty() {
+    let done = app::maintenance::registry(store, today).await?;
+    if done.reminded > 0 {
         println!(
-            "备案维护 registry: {expired} 家到期自动取消 expired, {} 家一年未开展评价拟取消 proposed for cancellation",
-            proposed.len()
+            "备案维护 registry: {} 家到期提醒 renewal reminders sent",
+            done.reminded
+        );
+    }
+    if done.expired > 0 || done.proposed > 0 {
+        println!(
+            "备案维护 registry: {} 家到期自动取消 expired, {} 家一年未开展评价拟取消 proposed for cancellation",
+            done.expired, done.proposed
         );
     }
     Ok(())
@@ -173,7 +174,7 @@ pub fn demo(db: Option<&str>, addr: SocketAddr, secure_cookies: bool) -> anyhow:
                 .import(&tables, &store::ImportOptions { source: "zhijian demo", progress: None })
                 .await?;
             println!("筛查 screening …");
-            println!("{}", web::screening::screen_store(&store).await.map_err(anyhow::Error::msg)?);
+            println!("{}", app::screening::screen_store(&store).await.map_err(anyhow::Error::msg)?);
         }
         if store.regions().await?.is_empty() {
             store.set_regions(&dataset::generate::region_names(province)).await?;

@@ -581,7 +581,7 @@ async fn import_files(
             .map(|(t, n)| format!("{}（{}）：{n} 行", t.zh(), t.name())),
     );
     lines.extend(warnings.iter().map(|w| format!("提示：{w}")));
-    match crate::screening::screen_store(&st.store).await {
+    match app::screening::screen_store(&st.store).await {
         Ok(summary) => {
             caller.log(st, "screen", &summary).await?;
             lines.push(format!("已重新筛查：{summary}"));

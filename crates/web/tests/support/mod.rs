@@ -171,6 +171,6 @@ pub async fn province(dir: &tempfile::TempDir, seed: u64) -> (Store, domain::mod
         .set_regions(&dataset::generate::region_names(province))
         .await
         .unwrap();
-    web::screening::screen_store(&store).await.unwrap();
+    app::screening::screen_store(&store).await.unwrap();
     (store, tables)
 }

@@ -81,7 +81,7 @@ async fn screened(db: &TestDb, dir: &std::path::Path, seed: u64) -> (Store, Tabl
         .import(&tables, &ImportOptions::default())
         .await
         .unwrap();
-    web::screening::screen_store(&store).await.unwrap();
+    app::screening::screen_store(&store).await.unwrap();
     (store, tables)
 }
 

@@ -687,7 +687,7 @@ fn a_barred_candidate_applying_again_is_a_finding(b: Backend) {
             ..Tables::default()
         };
         store.import(&t, &ImportOptions::default()).await.unwrap();
-        web::screening::screen_store(&store).await.unwrap();
+        app::screening::screen_store(&store).await.unwrap();
         let hits: Vec<StoredFinding> = findings(&store)
             .await
             .into_iter()

@@ -1,0 +1,8 @@
+//! The application layer: what the platform and the CLI do that is not a page
+//! and not a single store operation — screening the store and recording the
+//! run ([`screening`]), and the registry's scheduled steps ([`maintenance`]).
+//! Pages (`web`) and commands (`zhijian`) call it; it calls `store` and
+//! `screen` and owns no data of its own.
+
+pub mod maintenance;
+pub mod screening;
