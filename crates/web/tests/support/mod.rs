@@ -146,10 +146,37 @@ pub fn enc(s: &str) -> String {
 }
 
 /// A fresh store with a screened scale-1 Hubei province and its region names.
+///
+/// Generating, importing and screening take a few seconds, so each seed's store
+/// is built once per test binary and every caller gets its own copy of the file
+/// (tests change what they get).
 pub async fn province(dir: &tempfile::TempDir, seed: u64) -> (Store, domain::model::Tables) {
-    let store = Store::open(&Address::Sqlite(dir.path().join("t.db")))
-        .await
-        .unwrap();
+    type Built = std::collections::HashMap<u64, (std::path::PathBuf, domain::model::Tables)>;
+    static BUILT: std::sync::OnceLock<tokio::sync::Mutex<Built>> = std::sync::OnceLock::new();
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| tempfile::tempdir().unwrap());
+    let mut built = BUILT
+        .get_or_init(|| tokio::sync::Mutex::new(Built::new()))
+        .lock()
+        .await;
+    if !built.contains_key(&seed) {
+        let path = home.path().join(format!("province-{seed}.db"));
+        let store = Store::open(&Address::Sqlite(path.clone())).await.unwrap();
+        let tables = screened_province(&store, seed).await;
+        // Closing checkpoints the write-ahead log into the file.
+        store.close().await;
+        built.insert(seed, (path, tables));
+    }
+    let (template, tables) = &built[&seed];
+    let copy = dir.path().join("t.db");
+    std::fs::copy(template, &copy).unwrap();
+    let store = Store::open(&Address::Sqlite(copy)).await.unwrap();
+    (store, tables.clone())
+}
+
+/// Imports a generated scale-1 Hubei province into `store`, names its regions
+/// and screens it.
+async fn screened_province(store: &Store, seed: u64) -> domain::model::Tables {
     let province = RegionCode::parse("420000").unwrap();
     let (tables, _) = dataset::generate::generate_tables(&dataset::generate::GenConfig {
         scale: 1,
@@ -171,6 +198,6 @@ pub async fn province(dir: &tempfile::TempDir, seed: u64) -> (Store, domain::mod
         .set_regions(&dataset::generate::region_names(province))
         .await
         .unwrap();
-    app::screening::screen_store(&store).await.unwrap();
-    (store, tables)
+    app::screening::screen_store(store).await.unwrap();
+    tables
 }
