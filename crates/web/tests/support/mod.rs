@@ -159,13 +159,13 @@ pub async fn province(dir: &tempfile::TempDir, seed: u64) -> (Store, domain::mod
         .get_or_init(|| tokio::sync::Mutex::new(Built::new()))
         .lock()
         .await;
-    if !built.contains_key(&seed) {
+    if let std::collections::hash_map::Entry::Vacant(slot) = built.entry(seed) {
         let path = home.path().join(format!("province-{seed}.db"));
         let store = Store::open(&Address::Sqlite(path.clone())).await.unwrap();
         let tables = screened_province(&store, seed).await;
         // Closing checkpoints the write-ahead log into the file.
         store.close().await;
-        built.insert(seed, (path, tables));
+        slot.insert((path, tables));
     }
     let (template, tables) = &built[&seed];
     let copy = dir.path().join("t.db");
