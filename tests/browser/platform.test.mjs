@@ -441,6 +441,10 @@ test('a city official tours the pages at 1440×900: widths, names, evidence, tab
   await page.goto(`${base}/activities?from=2026-01-01&to=2026-03-31&per_page=200`);
   const starts = await column(page, '开始时间');
   assert.ok(starts.length > 0 && starts.every((d) => d >= '2026-01-01' && d <= '2026-03-31 99'), `activities in a range: ${starts}`);
+  // 证书查询 by the beginning of a name (a surname).
+  await page.goto(`${base}/certificates?name=${encodeURIComponent('王')}&per_page=200`);
+  const holders = await column(page, '姓名');
+  assert.ok(holders && holders.length > 0 && holders.every((n) => n.startsWith('王')), `certificates by name prefix: ${holders}`);
   // 规则手册 leads with the rule's name, not its code.
   const first = await page.goto(`${base}/system/rulebook`).then(() =>
     page.$eval('table.grid thead th', (th) => th.textContent.trim()).catch(() => ''));
