@@ -103,6 +103,37 @@ impl Role {
     /// clerk sees its own records and uploads its own data. Cases are handled by the
     /// officials and read by everyone else in scope; the clerk answers its own
     /// institution's cases but never sees their internal file.
+    /// Whether the role may import rows of `table` (within its jurisdiction,
+    /// checked row by row elsewhere): a clerk only its own evaluations (人员,
+    /// 考务, 成绩, 结果, 证书: 逢考必录 by the institution), the papers, standards,
+    /// access log only the province and the administrator (they hold for the
+    /// whole province), every other table every role that may import at all;
+    /// the dataset's metadata (元数据) goes with any upload.
+    pub fn may_import(self, table: crate::model::Table) -> bool {
+        use crate::model::Table as T;
+        if !self.may(Permission::Import) {
+            return false;
+        }
+        match self {
+            _ if table == T::Meta => true,
+            Role::Institution => matches!(
+                table,
+                T::Personnel
+                    | T::Batches
+                    | T::Sessions
+                    | T::BatchStaff
+                    | T::BatchChanges
+                    | T::Enrollments
+                    | T::Scores
+                    | T::Results
+                    | T::Answers
+                    | T::Certificates
+            ),
+            Role::Admin | Role::Province => true,
+            _ => !matches!(table, T::Papers | T::Standards | T::AccessLog),
+        }
+    }
+
     pub fn may(self, p: Permission) -> bool {
         use Permission::*;
         use Role::*;
@@ -312,6 +343,29 @@ mod tests {
 
     fn i(id: &str) -> InstitutionId {
         InstitutionId::parse(id).unwrap()
+    }
+
+    /// Who imports what: a clerk its own evaluations, the province and the
+    /// administrator the province-wide tables, nobody who may not import.
+    #[test]
+    fn imports_follow_the_role() {
+        use crate::model::Table as T;
+        let cases = [
+            (Role::Institution, T::Enrollments, true),
+            (Role::Institution, T::Institutions, false),
+            (Role::Institution, T::Papers, false),
+            (Role::Institution, T::Meta, true),
+            (Role::City, T::Institutions, true),
+            (Role::City, T::Papers, false),
+            (Role::District, T::Standards, false),
+            (Role::Province, T::Papers, true),
+            (Role::Admin, T::AccessLog, true),
+            (Role::Supervisor, T::Enrollments, false),
+            (Role::Observer, T::Meta, false),
+        ];
+        for (role, table, may) in cases {
+            assert_eq!(role.may_import(table), may, "{role:?} importing {table:?}");
+        }
     }
 
     /// 谁备案谁监管, case by case: (who looks, institution address, registering

@@ -183,6 +183,23 @@ async fn fetch_institutions<W: Writer>(
     w.fetch_as(sql, values).await
 }
 
+impl Store {
+    /// The registry rows a caller supervises ([`crate::scope`]), by id.
+    pub async fn institutions_in_scope(&self, scope: &DataScope) -> Result<Vec<Institution>> {
+        let (cond, values) = condition(scope, Via::Institutions("i"), 1, &|n| format!("${n}"));
+        Ok(in_transaction!(read self, w => {
+            w.fetch_as::<Institution>(
+                format!(
+                    "SELECT {} FROM institutions i WHERE {cond} ORDER BY i.institution_id",
+                    select::<Institution>()
+                ),
+                &values,
+            )
+            .await?
+        }))
+    }
+}
+
 async fn fetch_scopes<W: Writer>(w: &mut W, id: &InstitutionId) -> Result<Vec<Scope>> {
     let sql = format!(
         "SELECT {} FROM scopes WHERE institution_id = $1 ORDER BY seq",

@@ -132,45 +132,20 @@ pub async fn template(Path(name): Path<String>) -> Result<Response> {
     Ok(r)
 }
 
-/// Tables an institution's clerk may upload (its own evaluations).
-const CLERK_TABLES: &[Table] = &[
-    Table::Personnel,
-    Table::Batches,
-    Table::Sessions,
-    Table::BatchStaff,
-    Table::BatchChanges,
-    Table::Enrollments,
-    Table::Scores,
-    Table::Results,
-    Table::Answers,
-    Table::Certificates,
-];
-
-/// Tables only a province-wide (or the administrator's) account may upload.
-const PROVINCE_TABLES: &[Table] = &[
-    Table::Papers,
-    Table::Standards,
-    Table::AccessLog,
-    Table::Meta,
-];
-
 /// Why rows of an upload lie outside the caller's jurisdiction, if they do.
-pub async fn out_of_scope(st: &AppState, scope: &DataScope, t: &Tables) -> Result<Vec<String>> {
+pub async fn out_of_scope(
+    st: &AppState,
+    role: domain::access::Role,
+    scope: &DataScope,
+    t: &Tables,
+) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    let province_wide = match scope {
-        DataScope::Everything => true,
-        DataScope::Region(r) => r.level() == domain::region::RegionLevel::Province,
-        DataScope::Institution(_) => false,
-    };
     for table in &t.present {
         if t.len(*table) == 0 {
             continue;
         }
-        let refused = match scope {
-            DataScope::Institution(_) => !CLERK_TABLES.contains(table),
-            _ => !province_wide && PROVINCE_TABLES.contains(table),
-        };
-        if refused && *table != Table::Meta {
+        let refused = !role.may_import(*table);
+        if refused {
             problems.push(format!(
                 "{}（{}）：您的账号不能导入此表",
                 table.zh(),
@@ -538,7 +513,7 @@ async fn import_files(
         }));
         return fail(lines);
     }
-    let problems = out_of_scope(st, caller.scope(), &tables).await?;
+    let problems = out_of_scope(st, caller.role(), caller.scope(), &tables).await?;
     if !problems.is_empty() {
         let mut lines = vec!["以下数据超出您的权限或管辖范围，未导入任何数据：".to_string()];
         lines.extend(problems);

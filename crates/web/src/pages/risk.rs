@@ -92,17 +92,7 @@ async fn workbook(st: &AppState, caller: &Caller) -> Result<Vec<u8>> {
     let present = st.store.present_tables().await?;
     let book = Rulebook::builtin(&run.rulebook).unwrap_or_else(|_| Rulebook::national());
     let detectors = screen::rules::detectors();
-    let institutions = st
-        .store
-        .institutions_table()
-        .await?
-        .into_iter()
-        .filter(|i| {
-            caller
-                .scope()
-                .admits(&i.institution_id, &i.region_code, &i.authority())
-        })
-        .collect();
+    let institutions = st.store.institutions_in_scope(caller.scope()).await?;
     let mut tables = Tables {
         institutions,
         ..Tables::default()
