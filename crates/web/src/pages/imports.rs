@@ -28,9 +28,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use dataset::limits::{format_bytes, format_count};
 use dataset::{Limit, Limits};
-use domain::access::DataScope;
-use domain::model::{Table, Tables};
-use std::collections::{BTreeSet, HashMap};
+use domain::model::Table;
 use tokio::io::AsyncWriteExt;
 
 #[derive(Template)]
@@ -130,133 +128,6 @@ pub async fn template(Path(name): Path<String>) -> Result<Response> {
         .into_response();
     r.extensions_mut().insert(crate::security::Unmasked);
     Ok(r)
-}
-
-/// Why rows of an upload lie outside the caller's jurisdiction, if they do.
-pub async fn out_of_scope(
-    st: &AppState,
-    role: domain::access::Role,
-    scope: &DataScope,
-    t: &Tables,
-) -> Result<Vec<String>> {
-    let mut problems = Vec::new();
-    for table in &t.present {
-        if t.len(*table) == 0 {
-            continue;
-        }
-        let refused = !role.may_import(*table);
-        if refused {
-            problems.push(format!(
-                "{}（{}）：您的账号不能导入此表",
-                table.zh(),
-                table.name()
-            ));
-        }
-    }
-    if matches!(scope, DataScope::Everything) {
-        return Ok(problems);
-    }
-    // Where each referenced institution is and who registered it (谁备案谁监管):
-    // the store's registry and the upload's own rows — both must be in scope, so
-    // an upload cannot move an institution into the caller's hands.
-    let mut region: HashMap<String, Vec<(domain::RegionCode, domain::RegionCode)>> = HashMap::new();
-    let stored = st.store.institutions_table().await?;
-    for i in stored.iter().chain(&t.institutions) {
-        region
-            .entry(i.institution_id.to_string())
-            .or_default()
-            .push((i.region_code, i.authority()));
-    }
-    let mut owners: HashMap<String, String> = t
-        .batches
-        .iter()
-        .map(|b| (b.batch_id.to_string(), b.institution_id.to_string()))
-        .collect();
-    let mut child_batches: BTreeSet<String> = BTreeSet::new();
-    child_batches.extend(t.sessions.iter().map(|r| r.batch_id.to_string()));
-    child_batches.extend(t.batch_staff.iter().map(|r| r.batch_id.to_string()));
-    child_batches.extend(t.batch_changes.iter().map(|r| r.batch_id.to_string()));
-    child_batches.extend(t.enrollments.iter().map(|r| r.batch_id.to_string()));
-    child_batches.extend(t.scores.iter().map(|r| r.batch_id.to_string()));
-    child_batches.extend(t.results.iter().map(|r| r.batch_id.to_string()));
-    child_batches.extend(t.answers.iter().map(|r| r.batch_id.to_string()));
-    let unknown: Vec<String> = child_batches
-        .into_iter()
-        .filter(|b| !owners.contains_key(b))
-        .collect();
-    owners.extend(st.store.batch_owners(&unknown).await?);
-
-    // (what, institution) for every distinct institution the upload touches.
-    let mut touched: Vec<(String, String)> = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut touch = |what: String, id: String| {
-        if seen.insert(id.clone()) {
-            touched.push((what, id));
-        }
-    };
-    for i in &t.institutions {
-        touch("机构".into(), i.institution_id.to_string());
-    }
-    macro_rules! by_inst {
-        ($($field:ident),*) => {$(
-            for r in &t.$field {
-                let label = Table::from_name(stringify!($field)).map_or("", |t| t.zh()).to_string();
-                touch(label, r.institution_id.to_string());
-            }
-        )*};
-    }
-    by_inst!(
-        scopes,
-        sites,
-        affiliates,
-        batches,
-        certificates,
-        complaints,
-        promotions,
-        sanctions
-    );
-    for p in &t.personnel {
-        if let Some(i) = &p.institution_id {
-            touch("人员".into(), i.to_string());
-        }
-    }
-    let batch_rows = t
-        .sessions
-        .iter()
-        .map(|r| r.batch_id.to_string())
-        .chain(t.batch_staff.iter().map(|r| r.batch_id.to_string()))
-        .chain(t.batch_changes.iter().map(|r| r.batch_id.to_string()))
-        .chain(t.enrollments.iter().map(|r| r.batch_id.to_string()))
-        .chain(t.scores.iter().map(|r| r.batch_id.to_string()))
-        .chain(t.results.iter().map(|r| r.batch_id.to_string()))
-        .chain(t.answers.iter().map(|r| r.batch_id.to_string()));
-    let mut batches_seen = BTreeSet::new();
-    for b in batch_rows {
-        if !batches_seen.insert(b.clone()) {
-            continue;
-        }
-        match owners.get(&b) {
-            Some(i) => touch(format!("批次 {b}"), i.clone()),
-            None => problems.push(format!(
-                "批次 {b}：文件和系统中都没有这个批次，无法确定所属机构"
-            )),
-        }
-    }
-    for (what, inst) in touched {
-        let ok = match domain::ids::InstitutionId::parse(&inst) {
-            Ok(id) => region
-                .get(&inst)
-                .is_some_and(|all| all.iter().all(|(r, by)| scope.admits(&id, r, by))),
-            Err(_) => false,
-        };
-        if !ok {
-            problems.push(format!(
-                "{what}：机构 {inst} 不在您的管辖范围内（或未备案）"
-            ));
-        }
-    }
-    problems.truncate(50);
-    Ok(problems)
 }
 
 /// The refusal of an upload past [`UPLOAD_LIMIT`].
@@ -513,7 +384,8 @@ async fn import_files(
         }));
         return fail(lines);
     }
-    let problems = out_of_scope(st, caller.role(), caller.scope(), &tables).await?;
+    let problems =
+        app::import::out_of_scope(&st.store, caller.role(), caller.scope(), &tables).await?;
     if !problems.is_empty() {
         let mut lines = vec!["以下数据超出您的权限或管辖范围，未导入任何数据：".to_string()];
         lines.extend(problems);
