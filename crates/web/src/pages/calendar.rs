@@ -28,6 +28,18 @@ pub struct CalendarPage {
     pub from: String,
     pub days: String,
     pub reckoning: Option<String>,
+    /// The case procedure's review-request window (复核申请期限) in working days, or
+    /// `None` where it grants no review (Qinghai 第二十五条).
+    pub review_window_days: Option<u32>,
+    /// The statement period (陈述申辩) in working days, named where there is no review.
+    pub statement_days: u32,
+}
+
+/// The review-request window the page names as an example of a deadline counted
+/// on the calendar (Hubei 第十九条 "可在收到处理决定之日起15个工作日内……申请复核"),
+/// from the rulebook's case procedure rather than written into the template.
+fn review_window_days(procedure: &domain::case::Procedure) -> Option<u32> {
+    procedure.review.map(|r| r.window_working_days)
 }
 
 /// `GET /system/calendar?year=&from=&days=`.
@@ -37,6 +49,7 @@ pub async fn page(
     Query(q): Query<Params>,
 ) -> Result<Response> {
     let cal = st.store.calendar().await?;
+    let procedure = st.store.case_procedure().await?;
     let today = st.now().date();
     let year = param(&q, "year")
         .and_then(|y| y.parse().ok())
@@ -91,6 +104,8 @@ pub async fn page(
         from: param(&q, "from").unwrap_or_default(),
         days: param(&q, "days").unwrap_or_default(),
         reckoning,
+        review_window_days: review_window_days(&procedure),
+        statement_days: procedure.statement_working_days,
     })
 }
 
@@ -124,4 +139,57 @@ pub async fn import(
         )
         .await?;
     Ok(Redirect::to(&format!("/system/calendar?year={year}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::rulebook::Rulebook;
+
+    fn rendered(rulebook: &str) -> String {
+        let procedure = Rulebook::builtin(rulebook).unwrap().procedure;
+        CalendarPage {
+            chrome: Chrome {
+                title: "工作日历".into(),
+                user: String::new(),
+                role: "",
+                scope: String::new(),
+                csrf: String::new(),
+                menu: Vec::new(),
+            },
+            years: vec![2025],
+            year: 2025,
+            table: TableView::default(),
+            can_edit: false,
+            from: String::new(),
+            days: String::new(),
+            reckoning: None,
+            review_window_days: review_window_days(&procedure),
+            statement_days: procedure.statement_working_days,
+        }
+        .render()
+        .unwrap()
+    }
+
+    /// The deadline the page names is the procedure's: Hubei's review window
+    /// (第十九条, 15 working days); Qinghai grants no review (第二十五条), so the page
+    /// names the statement period instead and no review window at all.
+    #[test]
+    fn the_deadline_named_comes_from_the_case_procedure() {
+        for (rulebook, want, absent) in [
+            ("hubei", "复核申请期限（15 个工作日）", None),
+            ("qinghai", "陈述申辩期限（", Some("复核申请期限")),
+        ] {
+            let procedure = Rulebook::builtin(rulebook).unwrap().procedure;
+            let page = rendered(rulebook);
+            assert!(page.contains(want), "{rulebook}: {page}");
+            if let Some(a) = absent {
+                assert!(!page.contains(a), "{rulebook}");
+                assert!(page.contains(&format!(
+                    "陈述申辩期限（{} 个工作日）",
+                    procedure.statement_working_days
+                )));
+            }
+        }
+    }
 }

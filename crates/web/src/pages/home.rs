@@ -41,6 +41,12 @@ pub struct HomePage {
     /// Renewal is applied for this many months before expiry
     /// ([`domain::registration::RENEWAL_WINDOW_MONTHS`]).
     pub renewal_months: u32,
+    /// A registration, and a renewal on a passed assessment, runs this many years
+    /// ([`domain::registration::VALIDITY_YEARS`]).
+    pub validity_years: u32,
+    /// When the renewal reminders are sent ("到期前3个月、到期前1个月、到期前1周"),
+    /// from [`domain::registration::ReminderStage`].
+    pub reminder_stages: String,
     /// 评价要情 in scope (not for the institution's own account).
     pub majors: Option<TableView>,
 }
@@ -204,6 +210,12 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> Result<Response
         due_soon: deadline_table(&soon),
         due_soon_days: st.store.case_procedure().await?.due_soon_working_days,
         renewal_months: domain::registration::RENEWAL_WINDOW_MONTHS,
+        validity_years: domain::registration::VALIDITY_YEARS,
+        reminder_stages: domain::registration::ReminderStage::ALL
+            .iter()
+            .map(|s| s.zh())
+            .collect::<Vec<_>>()
+            .join("、"),
         majors,
     })
 }

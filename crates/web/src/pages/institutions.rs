@@ -113,6 +113,9 @@ pub struct InstitutionPage {
     pub standing: String,
     /// Renewal is applied for this many months before expiry (第二十条).
     pub renewal_months: u32,
+    /// A registration, and a renewal on a passed assessment, runs this many years
+    /// ([`domain::registration::VALIDITY_YEARS`], 第二十条).
+    pub validity_years: u32,
 }
 
 /// How many rows of a long section the page shows before linking to the list.
@@ -266,5 +269,6 @@ pub async fn detail(
         status,
         standing,
         renewal_months: domain::registration::RENEWAL_WINDOW_MONTHS,
+        validity_years: domain::registration::VALIDITY_YEARS,
     })
 }

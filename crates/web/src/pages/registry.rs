@@ -185,8 +185,9 @@ pub async fn change(
         "renew" => {
             let assessed_on = domain::time::parse_date(f.assessed_on.trim()).map_err(|_| {
                 Error::BadRequest(format!(
-                    "评估合格日期（字段 assessed_on）“{}”无效：延续备案须填写评估合格的日期，如 {today}（第二十条：经评估合格的，有效期延长3年）",
-                    f.assessed_on
+                    "评估合格日期（字段 assessed_on）“{}”无效：延续备案须填写评估合格的日期，如 {today}（第二十条：经评估合格的，有效期延长{}年）",
+                    f.assessed_on,
+                    domain::registration::VALIDITY_YEARS
                 ))
             })?;
             s.renew(scope, &by, &inst, today, assessed_on)

@@ -3,6 +3,7 @@
 //! undo), the moves each role is offered, and the proposal, deadline, document
 //! and investigator rules.
 
+mod execution;
 mod moves;
 mod rules;
 
