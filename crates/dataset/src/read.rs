@@ -442,7 +442,8 @@ fn assemble(path: &Path, parts: Vec<TablePart>) -> Result<Loaded, Error> {
         return Err(Error::NotADataset {
             path: path.into(),
             message: format!(
-                "no table found; expected files or sheets named {}",
+                "未找到任何数据表：文件或工作表应以表名命名（{}） / no table found; expected files or sheets named {}",
+                names.join("、"),
                 names.join(", ")
             ),
         });
@@ -539,7 +540,11 @@ fn read_csv_dir(dir: &Path, options: &ReadOptions<'_>) -> Result<Vec<TablePart>,
                     return Err(Error::NotADataset {
                         path: dir.into(),
                         message: format!(
-                            "{} and {} both hold table {}",
+                            "{} 和 {} 都是数据表 {}（{}），每个表只能有一个文件 / {} and {} both hold table {}",
+                            other.display(),
+                            path.display(),
+                            t.name(),
+                            t.zh(),
                             other.display(),
                             path.display(),
                             t.name()
@@ -854,7 +859,7 @@ fn read_workbook(path: &Path, options: &ReadOptions<'_>) -> Result<Vec<TablePart
         "xls" => read_xls(path, options),
         _ => Err(Error::NotADataset {
             path: path.into(),
-            message: "a dataset is a directory of CSV files or an .xlsx (or .xls) workbook; save the workbook as .xlsx".into(),
+            message: "数据集应为 CSV 文件目录或 .xlsx（.xls）工作簿，请将工作簿另存为 .xlsx / a dataset is a directory of CSV files or an .xlsx (or .xls) workbook; save the workbook as .xlsx".into(),
         }),
     }
 }

@@ -225,7 +225,7 @@ async fn encoding_errors_are_located_and_no_message_shows_a_server_path() {
         (
             vec![("batches.csv", batches), ("batches.CSV", batches)],
             vec![
-                "batches.csv and batches.CSV both hold table batches",
+                "batches.csv 和 batches.CSV 都是数据表 batches（考务计划），每个表只能有一个文件",
                 "未导入任何数据",
             ],
         ),

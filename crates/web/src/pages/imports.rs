@@ -319,7 +319,11 @@ fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
                 "请把数据拆分为几个较小的工作簿分别导入，或改用 CSV 文件导入。".into(),
             ];
         }
-        E::NotADataset { message, .. } => format!("无法读取上传的文件：{message}"),
+        // The reader says it in Chinese, then in English for the command line.
+        E::NotADataset { message, .. } => format!(
+            "无法读取上传的文件：{}",
+            message.split(" / ").next().unwrap_or(message)
+        ),
         E::Io { path, source } => format!("文件 {} 无法读取：{source}", file_name(path)),
         E::Csv { path, source } => format!("{} 不是有效的 CSV 文件：{source}", file_name(path)),
         E::XlsxRead { path, message } => {
