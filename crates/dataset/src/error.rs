@@ -26,6 +26,21 @@ pub struct LocatedError {
     pub value: String,
     /// What is wrong and what would be valid.
     pub message: String,
+    /// The kind of fault, for a reader that words it itself (the platform's
+    /// import page says it in Chinese with the column's allowed values).
+    pub problem: Problem,
+}
+
+/// The kind of fault a [`LocatedError`] is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Problem {
+    /// A required value is absent.
+    Missing,
+    /// The value cannot be read as its column's type.
+    Unreadable,
+    /// Anything else: the message says what.
+    #[default]
+    Other,
 }
 
 impl std::fmt::Display for LocatedError {

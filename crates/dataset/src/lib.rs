@@ -21,7 +21,7 @@ pub mod template;
 pub mod testing;
 pub mod write;
 
-pub use error::{Error, LocatedError};
+pub use error::{Error, LocatedError, Problem};
 pub use limits::{Limit, Limits};
 pub use read::{ReadOptions, read_dataset};
 pub use write::{DatasetWriter, Format, write_dataset};

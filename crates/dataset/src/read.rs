@@ -21,7 +21,7 @@
 
 use crate::Error;
 use crate::encoding::{self, Choice};
-use crate::error::{LocatedError, MAX_REPORTED};
+use crate::error::{LocatedError, MAX_REPORTED, Problem};
 use crate::limits::{Limit, Limits};
 use crate::schema::{RowSource, column_index, columns, decode_into, format_number, move_table};
 use domain::model::{Dataset, Institution, Table, Tables};
@@ -110,6 +110,7 @@ fn map_header(
     for (pos, h) in header.iter().enumerate() {
         match column_index(table, h) {
             Some(i) if positions[i].is_some() => errors.push(LocatedError {
+                problem: Problem::Other,
                 source: source.into(),
                 table,
                 row: 1,
@@ -130,6 +131,7 @@ fn map_header(
                 .map(|c| format!("{} [{}]", c.name, c.zh))
                 .collect();
             errors.push(LocatedError {
+                problem: Problem::Other,
                 source: source.into(),
                 table,
                 row: 1,
@@ -213,8 +215,9 @@ impl RowSource for Row<'_> {
         Some(t).filter(|t| !t.is_empty())
     }
 
-    fn error(&mut self, i: usize, value: &str, message: String) {
+    fn error(&mut self, i: usize, value: &str, problem: Problem, message: String) {
         self.errors.push(LocatedError {
+            problem,
             source: self.source.into(),
             table: self.table,
             row: self.row,
@@ -306,6 +309,7 @@ impl<'a> Decoder<'a> {
             .column_at(pos)
             .map_or(String::new(), |i| columns(self.table)[i].name.into());
         self.part.errors.push(LocatedError {
+            problem: Problem::Other,
             source: self.source.into(),
             table: self.table,
             row,
@@ -361,13 +365,14 @@ impl<'a> Decoder<'a> {
         self.rows_seen += 1;
         if self.table == Table::Meta && self.rows_seen > 1 {
             self.part.errors.push(LocatedError {
+                problem: Problem::Other,
                 source: self.source.into(),
                 table: self.table,
                 row,
                 column: String::new(),
                 column_letter: None,
                 value: String::new(),
-                message: "meta has exactly one row".into(),
+                message: "元数据只能有一行 / meta has exactly one row".into(),
             });
             return;
         }
@@ -396,9 +401,7 @@ impl<'a> Decoder<'a> {
             && !Institution::valid_authority(&by, &inst.region_code)
         {
             let region = inst.region_code;
-            let column = columns(Table::Institutions)
-                .iter()
-                .position(|c| c.name == "registered_by")
+            let column = column_index(Table::Institutions, "registered_by")
                 .expect("institutions has registered_by");
             let allowed = match region.city() {
                 Some(city) => format!("{} 或 {}", region.province(), city),
@@ -407,6 +410,7 @@ impl<'a> Decoder<'a> {
             src.error(
                 column,
                 by.as_str(),
+                Problem::Other,
                 format!(
                     "备案机关须为机构所在地（{region}）的省级或市州人社部门：填 {allowed}，或留空按机构类型取默认"
                 ),
@@ -470,6 +474,7 @@ fn assemble(path: &Path, parts: Vec<TablePart>) -> Result<Loaded, Error> {
             .into_iter()
             .take(MAX_REPORTED)
             .map(|d| LocatedError {
+                problem: Problem::Other,
                 source: d.table.name().into(),
                 table: d.table,
                 row: d.index + 2,
@@ -597,6 +602,7 @@ fn read_csv_table(
         Err(message) => {
             let mut d = Decoder::empty(table, &source);
             d.part.errors.push(LocatedError {
+                problem: Problem::Other,
                 source: source.clone(),
                 table,
                 row: 0,

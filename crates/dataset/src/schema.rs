@@ -278,19 +278,25 @@ pub trait RowSource {
     /// The trimmed text of spec column `i`, `None` if the column is absent or the cell empty.
     fn text(&self, i: usize) -> Option<&str>;
     /// Records a malformed value of spec column `i`.
-    fn error(&mut self, i: usize, value: &str, message: String);
+    fn error(&mut self, i: usize, value: &str, problem: crate::error::Problem, message: String);
 }
+
+use crate::error::Problem;
 
 /// Decodes a required field; records an error and returns `None` if missing or malformed.
 pub fn req<T: Field>(src: &mut dyn RowSource, i: usize) -> Option<T> {
     let outcome = match src.text(i) {
-        None => Err((String::new(), "required value is missing".to_string())),
-        Some(t) => T::decode(t).map_err(|e| (t.to_owned(), e.to_string())),
+        None => Err((
+            String::new(),
+            Problem::Missing,
+            "required value is missing".to_string(),
+        )),
+        Some(t) => T::decode(t).map_err(|e| (t.to_owned(), Problem::Unreadable, e.to_string())),
     };
     match outcome {
         Ok(v) => Some(v),
-        Err((value, message)) => {
-            src.error(i, &value, message);
+        Err((value, problem, message)) => {
+            src.error(i, &value, problem, message);
             None
         }
     }
@@ -307,7 +313,7 @@ pub fn opt<T: Field>(src: &mut dyn RowSource, i: usize) -> Option<Option<T>> {
     match outcome {
         Ok(v) => Some(v),
         Err((value, message)) => {
-            src.error(i, &value, message);
+            src.error(i, &value, Problem::Unreadable, message);
             None
         }
     }

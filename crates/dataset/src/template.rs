@@ -271,7 +271,7 @@ impl RowSource for SampleRow {
     fn text(&self, i: usize) -> Option<&str> {
         self.values[i]
     }
-    fn error(&mut self, i: usize, value: &str, message: String) {
+    fn error(&mut self, i: usize, value: &str, _: crate::error::Problem, message: String) {
         let column = columns(self.table)[i].name;
         self.errors.push(format!("{column} \"{value}\": {message}"));
     }

@@ -210,9 +210,19 @@ impl DataScope {
         authority: &RegionCode,
     ) -> bool {
         match self {
+            DataScope::Institution(i) => i == institution,
+            _ => self.would_supervise(region, authority),
+        }
+    }
+
+    /// Whether an institution not registered yet, at `region` with the
+    /// registering `authority`, would be in scope (an institution's own account
+    /// supervises none but itself).
+    pub fn would_supervise(&self, region: &RegionCode, authority: &RegionCode) -> bool {
+        match self {
             DataScope::Everything => true,
             DataScope::Region(r) => supervises(r, region, authority),
-            DataScope::Institution(i) => i == institution,
+            DataScope::Institution(_) => false,
         }
     }
 

@@ -71,6 +71,15 @@ fn supervised(
     }
 }
 
+/// A finding (alias `alias`) about an institution absent from the registry whose
+/// activity took place between region codes `lo` and `hi` (placeholders).
+pub(crate) fn unregistered_between(alias: &str, lo: &str, hi: &str) -> String {
+    format!(
+        "(NOT EXISTS (SELECT 1 FROM institutions zr WHERE zr.institution_id = {alias}.institution_id) \
+         AND {alias}.region_code BETWEEN {lo} AND {hi})"
+    )
+}
+
 /// The predicate that keeps a caller to their scope, with its values; the
 /// placeholders are `placeholder(n)` for n = `first`, `first + 1`, ….
 pub fn condition(
@@ -109,8 +118,8 @@ pub fn condition(
                     let (a, b) = (placeholder(n - 2), placeholder(n - 1));
                     format!(
                         "({alias}.institution_id IN (SELECT zi.institution_id FROM institutions zi WHERE {registered}) \
-                         OR (NOT EXISTS (SELECT 1 FROM institutions zr WHERE zr.institution_id = {alias}.institution_id) \
-                         AND {alias}.region_code BETWEEN {a} AND {b}))"
+                         OR {})",
+                        unregistered_between(alias, &a, &b)
                     )
                 }
                 Via::OperationLog(alias) => {

@@ -69,9 +69,10 @@ impl Store {
                 // An institution's findings by where it is; an unregistered
                 // one's by where the activity took place.
                 q.and(
-                    "(f.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {} AND {}) \
-                     OR (NOT EXISTS (SELECT 1 FROM institutions zr WHERE zr.institution_id = f.institution_id) \
-                     AND f.region_code BETWEEN {} AND {}))",
+                    &format!(
+                        "(f.institution_id IN (SELECT institution_id FROM institutions WHERE region_code BETWEEN {{}} AND {{}}) OR {})",
+                        crate::scope::unregistered_between("f", "{}", "{}")
+                    ),
                     vec![
                         Value::Text(lo.clone().into()),
                         Value::Text(hi.clone().into()),

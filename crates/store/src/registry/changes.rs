@@ -44,12 +44,7 @@ impl Store {
         // 谁备案谁监管: the caller registers only what they will supervise — a
         // 省本级 registration or a 职业资格鉴定机构 (第五条(一)) is the province's.
         let authority = new.authority();
-        let supervised = match scope {
-            DataScope::Everything => true,
-            DataScope::Region(r) => domain::access::supervises(r, &new.region_code, &authority),
-            DataScope::Institution(_) => false,
-        };
-        if !supervised {
+        if !scope.would_supervise(&new.region_code, &authority) {
             return Err(Error::Forbidden(
                 "省本级备案及职业资格鉴定机构备案由省级人社部门办理（机构管理办法第五条）".into(),
             ));

@@ -235,14 +235,10 @@ fn file_name(path: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
-/// The reader's messages that officials meet most, in Chinese; any other is
-/// shown as written (the value and its place are already named in Chinese).
-fn message_zh(m: &str) -> String {
-    match m {
-        "required value is missing" => "必填项为空".into(),
-        "meta has exactly one row" => "元数据只能有一行".into(),
-        other => other.to_string(),
-    }
+/// The Chinese half of a reader message written "中文 / English" for both the
+/// page and the command line (a message in one language is kept whole).
+fn chinese(message: &str) -> &str {
+    message.split(" / ").next().unwrap_or(message)
 }
 
 /// Why a dataset was refused, in Chinese, one line per point.
@@ -275,10 +271,12 @@ fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
                 if !e.value.is_empty() {
                     s.push_str(&format!("，值“{}”", e.value));
                 }
-                if e.message.contains("; expected ") && !allowed.is_empty() {
-                    s.push_str(&format!("：无法识别，应为{allowed}"));
-                } else {
-                    s.push_str(&format!("：{}", message_zh(&e.message)));
+                match e.problem {
+                    dataset::Problem::Missing => s.push_str("：必填项为空"),
+                    dataset::Problem::Unreadable if !allowed.is_empty() => {
+                        s.push_str(&format!("：无法识别，应为{allowed}"));
+                    }
+                    _ => s.push_str(&format!("：{}", chinese(&e.message))),
                 }
                 s
             }));
@@ -319,11 +317,7 @@ fn refusal(e: &dataset::Error, dir: &std::path::Path) -> Vec<String> {
                 "请把数据拆分为几个较小的工作簿分别导入，或改用 CSV 文件导入。".into(),
             ];
         }
-        // The reader says it in Chinese, then in English for the command line.
-        E::NotADataset { message, .. } => format!(
-            "无法读取上传的文件：{}",
-            message.split(" / ").next().unwrap_or(message)
-        ),
+        E::NotADataset { message, .. } => format!("无法读取上传的文件：{}", chinese(message)),
         E::Io { path, source } => format!("文件 {} 无法读取：{source}", file_name(path)),
         E::Csv { path, source } => format!("{} 不是有效的 CSV 文件：{source}", file_name(path)),
         E::XlsxRead { path, message } => {
